@@ -1,0 +1,18 @@
+"""Top-level URL map: pages, the API and the admin site."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from burgh.core.api import api
+
+urlpatterns = [
+    path("", include("burgh.core.urls")),
+    path("", include("burgh.identity.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "burgh.core.views.bad_request"
+handler403 = "burgh.core.views.forbidden"
+handler404 = "burgh.core.views.not_found"
+handler500 = "burgh.core.views.server_error"
