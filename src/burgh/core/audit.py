@@ -1,9 +1,9 @@
 """The audit trail: `record()` appends a hash-chained entry; `verify()` walks the chain."""
 
 import hashlib
-from datetime import UTC
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import models, transaction

@@ -1,4 +1,4 @@
-"""Who is acting, from where, in which request: read by the audit trail without passing it around."""
+"""Who is acting, from where, in which request: read by the audit trail, not passed around."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +16,8 @@ class RequestContext:
     channel: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("burgh_request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("burgh_request_context", default=_EMPTY)
 
 
 def current() -> RequestContext:

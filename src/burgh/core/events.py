@@ -10,7 +10,7 @@ from django.utils import timezone
 from burgh.core.models import OutboxEvent
 
 
-def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:  # noqa: A002
+def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
     """Record that something happened; delivery starts once the surrounding transaction commits.
 
     `type` is reverse-DNS and past tense (`gov.burgh.identity.team.created`); `subject` names

@@ -17,7 +17,8 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()[:45]
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+    remote: str = request.META.get("REMOTE_ADDR", "")
+    return remote[:45]
 
 
 class RequestContextMiddleware:

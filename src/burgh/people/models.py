@@ -25,7 +25,9 @@ class Household(BurghModel):
     """People living together at one property, linked to the place index by UPRN."""
 
     uprn = models.CharField(max_length=12, db_index=True)
-    members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    members: "models.ManyToManyField[Person, HouseholdMember]" = models.ManyToManyField(
+        Person, through="HouseholdMember", related_name="households"
+    )
 
     def __str__(self) -> str:
         return f"Household at UPRN {self.uprn}"

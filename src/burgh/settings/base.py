@@ -1,4 +1,4 @@
-"""Settings every environment shares; each value a deployment may change comes from the environment."""
+"""Settings every environment shares; what a deployment may change comes from the environment."""
 
 import os
 from pathlib import Path
@@ -123,7 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in protection (ASVS V6): lock an account after repeated failures, throttle an address.
 SIGN_IN_MAX_FAILURES = int(os.environ.get("BURGH_SIGN_IN_MAX_FAILURES", "5"))
 SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("BURGH_SIGN_IN_LOCKOUT_MINUTES", "15"))
-SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("BURGH_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20"))
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("BURGH_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")
+)
 
 # Session timeouts: idle and absolute, enforced server-side on every request.
 SESSION_IDLE_MINUTES = int(os.environ.get("BURGH_SESSION_IDLE_MINUTES", "30"))

@@ -1,4 +1,4 @@
-"""The kernel's tables: the base every record builds on, the audit trail, the outbox, idempotency."""
+"""The kernel's tables: the record base, the audit trail, the outbox, idempotency."""
 
 from .audit import AuditChainHead, AuditEntry
 from .base import BurghModel

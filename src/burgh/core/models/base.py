@@ -1,4 +1,4 @@
-"""The abstract base of every Burgh record: UUID key, timestamps and a version for optimistic locking."""
+"""The abstract base of every Burgh record: UUID key, timestamps, version for optimistic locking."""
 
 import uuid
 

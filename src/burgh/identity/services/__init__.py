@@ -1,1 +1,1 @@
-"""Identity's writes and rules, one module per topic: sign-in, MFA, sessions, tokens, organisation."""
+"""Identity's writes and rules, one module a topic: sign-in, MFA, sessions, tokens, organisation."""
