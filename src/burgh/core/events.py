@@ -23,7 +23,9 @@ def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
         time=timezone.now(),
         data=data,
     )
-    transaction.on_commit(_wake_relay)
+    # robust: a failed wake-up must not turn a committed change into an error; the worker's
+    # periodic sweep delivers the event anyway.
+    transaction.on_commit(_wake_relay, robust=True)
     return event
 
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = SRC_DIR.parent.parent
@@ -139,6 +140,8 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_NAME = "burgh_csrftoken"
 
 OTP_TOTP_ISSUER = COUNCIL_NAME
+# An administrator can remove someone's authenticator app, but never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Request size limits: an oversized body gets 413, never a partial save.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("BURGH_MAX_REQUEST_BYTES", str(1024 * 1024)))
@@ -169,7 +172,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -1,0 +1,33 @@
+"""Permission codes granted by roles; the access policy will build on this check."""
+
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from burgh.identity.models import Role, User
+
+MANAGE_TEAMS = "identity.manage_teams"
+
+
+def current_roles(user: User, *, on: date | None = None) -> list[Role]:
+    """The roles `user` holds on `on` (today, council time), by assignments in force that day."""
+    day = on or timezone.localdate()
+    return list(
+        Role.objects.filter(
+            Q(assignments__valid_from__isnull=True) | Q(assignments__valid_from__lte=day),
+            Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=day),
+            assignments__user=user,
+        ).distinct()
+    )
+
+
+def has_permission(user: User, code: str, *, on: date | None = None) -> bool:
+    """Whether any role `user` holds today grants `code`.
+
+    Read from the database on every call, so a role taken away stops working at once
+    (ASVS 8.3.2). Checked in Python because SQLite cannot search inside a JSON list.
+    """
+    if not user.is_active:
+        return False
+    return any(code in (role.permissions or []) for role in current_roles(user, on=on))
