@@ -7,6 +7,9 @@ DEPS := $(VENV)/.deps-installed
 NODE_DEPS := node_modules/.deps-installed
 CSS := build/static/burgh.css
 SCSS := $(wildcard src/burgh/core/static_src/*.scss)
+# Our own scripts and images, served as they are from build/static next to the CSS.
+STATIC_FILES := $(patsubst src/burgh/core/static_src/%,build/static/%,\
+	$(wildcard src/burgh/core/static_src/*.js src/burgh/core/static_src/*.svg))
 
 .PHONY: run test lint typecheck pytest pytest-postgres setup browser lock clean bench
 
@@ -15,7 +18,7 @@ run: setup
 
 test: setup browser lint typecheck pytest pytest-postgres
 
-setup: $(DEPS) $(NODE_DEPS) $(CSS)
+setup: $(DEPS) $(NODE_DEPS) $(CSS) $(STATIC_FILES)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +36,10 @@ $(CSS): $(NODE_DEPS) $(SCSS)
 	mkdir -p build/static
 	node_modules/.bin/sass --quiet --no-source-map --style=compressed --load-path=node_modules \
 		src/burgh/core/static_src/burgh.scss $(CSS)
+
+build/static/%: src/burgh/core/static_src/%
+	mkdir -p build/static
+	cp $< $@
 
 # Headless Chromium for the page tests (Debian's package; the tests launch it directly).
 browser:

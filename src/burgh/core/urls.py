@@ -1,3 +1,5 @@
+"""Core pages: the staff home and the public accessibility statement and privacy notice."""
+
 from django.urls import path
 
 from burgh.core import views
@@ -6,4 +8,6 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
 ]

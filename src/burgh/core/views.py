@@ -1,32 +1,160 @@
-"""Staff home and the error pages."""
+"""Staff home, the public accessibility and privacy pages, and the error pages."""
 
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import escape
+
+from burgh.identity.models import ApiToken, Membership, Role, User
+from burgh.identity.permissions import current_roles
+from burgh.identity.services import mfa
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TwoFactorStatus:
+    """What the home page says about a person's two-factor sign-in."""
+
+    set_up: bool
+    # This session was signed in with a security code.
+    used_this_session: bool
+    # The roles that make it compulsory, by name; empty when none does.
+    required_by: tuple[str, ...]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    user = request.user
+    assert isinstance(user, User)
+    today = timezone.localdate()
+    roles = sorted(current_roles(user, on=today), key=lambda role: role.name)
+    context = {
+        "first_name": user.get_short_name(),
+        "organisation": user.organisation,
+        "memberships": _current_memberships(user),
+        "roles": roles,
+        "two_factor": _two_factor_status(request, user, roles),
+        "usable_token_count": ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
+    }
+    return render(request, "core/home.html", context)
 
 
-def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    return render(
-        request, "core/error.html", {"title": title, "message": message}, status=status
+def _current_memberships(user: User) -> list[Membership]:
+    """Memberships in force today, in teams that are running today (rapid-response teams end)."""
+    today = timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Q(team__starts_on__isnull=True) | Q(team__starts_on__lte=today))
+        .filter(Q(team__ends_on__isnull=True) | Q(team__ends_on__gte=today))
+        .select_related("team", "team__parent")
+        .order_by("team__name")
     )
 
 
+def _two_factor_status(request: HttpRequest, user: User, roles: list[Role]) -> TwoFactorStatus:
+    # OTPMiddleware sets otp_device to the device that verified this session, if any.
+    return TwoFactorStatus(
+        set_up=mfa.has_confirmed_device(user),
+        used_this_session=getattr(user, "otp_device", None) is not None,
+        required_by=tuple(role.name for role in roles if role.requires_mfa),
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
+    }
+    return render(request, "core/privacy.html", context)
+
+
+def _error_page(
+    request: HttpRequest, status: int, title: str, paragraphs: list[str], **extra: object
+) -> HttpResponse:
+    context = {"title": title, "paragraphs": paragraphs, **extra}
+    return render(request, "core/error.html", context, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 400, "Sorry, there is a problem with the request", "Check the address or the form and try again.")
+    return _error_page(
+        request,
+        400,
+        "Sorry, there is a problem with the request",
+        [
+            "The page could not understand what was sent to it.",
+            "Go back, check the web address or the form, and try again.",
+        ],
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 403, "You do not have permission to see this page", "If you think you should, ask your team leader.")
+    return _error_page(
+        request,
+        403,
+        "You do not have permission to see this page",
+        [
+            "Your account does not have access to this page or record.",
+            "If you need it for your work, ask your team leader to request access for you.",
+        ],
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Shown when a form comes back without its security token, usually from an old tab."""
+    return _error_page(
+        request,
+        403,
+        "Sorry, the form could not be sent",
+        [
+            "This can happen when a page has been open for a long time, or you signed in or "
+            "out in another tab.",
+            "Go back, reload the page, and send the form again. Nothing from the form was saved.",
+        ],
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+    return _error_page(
+        request,
+        404,
+        "Page not found",
+        [
+            "If you typed the web address, check it is correct.",
+            "If you pasted the web address, check you copied the entire address.",
+            "If the web address is correct or you selected a link or button, tell the IT "
+            "service desk which page you were trying to reach.",
+        ],
+    )
+
+
+_SERVER_ERROR_TITLE = "Sorry, there is a problem with the service"
+_SERVER_ERROR_TEXT = "Try again later. If it keeps happening, tell the IT service desk."
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, 500, "Sorry, there is a problem with the service", "Try again later.")
+    # No navigation: it would need the session and the user, and the database may be the fault.
+    try:
+        return _error_page(request, 500, _SERVER_ERROR_TITLE, [_SERVER_ERROR_TEXT], hide_navigation=True)
+    except Exception:
+        logger.exception("The error page itself failed; sending the plain one")
+    council = escape(settings.COUNCIL_NAME)
+    return HttpResponseServerError(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_SERVER_ERROR_TITLE} – {council}</title></head>"
+        f"<body><h1>{_SERVER_ERROR_TITLE}</h1><p>{_SERVER_ERROR_TEXT}</p></body></html>"
+    )
