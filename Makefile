@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 NODE_DEPS := node_modules/.deps-installed
-CSS := build/static/burgh.css
 SCSS := $(wildcard src/burgh/core/static_src/*.scss)
+# One stylesheet per .scss: burgh.css for every page, api-docs.css for the Swagger UI page.
+CSS := $(patsubst src/burgh/core/static_src/%.scss,build/static/%.css,$(SCSS))
 # Our own scripts and images, served as they are from build/static next to the CSS.
 STATIC_FILES := $(patsubst src/burgh/core/static_src/%,build/static/%,\
 	$(wildcard src/burgh/core/static_src/*.js src/burgh/core/static_src/*.svg))
@@ -32,10 +33,9 @@ $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CSS): $(NODE_DEPS) $(SCSS)
+build/static/%.css: src/burgh/core/static_src/%.scss $(NODE_DEPS)
 	mkdir -p build/static
-	node_modules/.bin/sass --quiet --no-source-map --style=compressed --load-path=node_modules \
-		src/burgh/core/static_src/burgh.scss $(CSS)
+	node_modules/.bin/sass --quiet --no-source-map --style=compressed --load-path=node_modules $< $@
 
 build/static/%: src/burgh/core/static_src/%
 	mkdir -p build/static

@@ -29,9 +29,44 @@ class Page:
     error_form: dict[str, str | list[str]] | None = None
     # Text that must be on the page, so a test notices if it shows the wrong thing.
     expect_text: tuple[str, ...] = field(default_factory=tuple)
+    # Only for pages that cannot work without scripts (the API documentation is drawn by
+    # Swagger UI); every page of the service itself must.
+    needs_javascript: bool = False
 
 
 PAGES: list[Page] = [
+    # core (helper h3a)
+    Page(
+        "core:home",
+        State.SIGNED_IN,
+        "Staff home: teams, roles, account",
+        expect_text=("Welcome, Ailsa", "Waste and recycling", "Caseworker"),
+    ),
+    Page(
+        "core:home",
+        State.MFA_VERIFIED,
+        "Staff home after signing in with a security code",
+        expect_text=("Welcome, Ailsa", "You entered a security code"),
+    ),
+    Page(
+        "core:accessibility",
+        State.ANONYMOUS,
+        "Accessibility statement",
+        expect_text=("Accessibility statement", "partially compliant"),
+    ),
+    Page(
+        "core:privacy",
+        State.ANONYMOUS,
+        "Privacy notice for staff users",
+        expect_text=("Privacy notice for staff users", "Cookies"),
+    ),
+    Page(
+        "api:openapi-view",
+        State.SIGNED_IN,
+        "API documentation (Swagger UI)",
+        expect_text=("Burgh API",),
+        needs_javascript=True,
+    ),
     # identity (helper h3b)
     Page(
         "identity:sign-in",

@@ -126,11 +126,16 @@ class ChainReport:
 
 
 def verify(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in order; report the first entry that does not fit."""
+    """Walk the whole chain in order; report the first entry that does not fit.
+
+    The head is read first: entries appended while the walk runs lie beyond it and are checked
+    as links, but cannot be mistaken for a removed tail.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    last_seq = 0
+    hash_at_head = ""
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             return ChainReport(
@@ -149,16 +154,40 @@ def verify(batch_size: int = 5000) -> ChainReport:
             return ChainReport(
                 checked, entry.seq, f"entry #{entry.seq} was altered after it was written"
             )
+        if head is not None and entry.seq == head.last_seq:
+            hash_at_head = entry.hash
         expected_prev = entry.hash
         expected_seq += 1
-        last_seq = entry.seq
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+    last_seq = expected_seq - 1
+    if head is None:
+        if checked:
+            return ChainReport(
+                checked,
+                last_seq + 1,
+                f"the chain head is missing: nothing shows whether entries after #{last_seq} "
+                "were removed",
+            )
+        return ChainReport(checked)
+    if last_seq < head.last_seq:
         return ChainReport(
             checked,
             last_seq + 1,
             f"the chain ends at #{last_seq} but entries up to #{head.last_seq} were written: "
             "the latest entries were removed",
         )
+    if head.last_seq and hash_at_head != head.last_hash:
+        return ChainReport(
+            checked,
+            head.last_seq,
+            f"entry #{head.last_seq} is not the entry the chain head recorded: "
+            "it and the entries before it were rewritten",
+        )
     return ChainReport(checked)
+
+
+def recent(count: int = 20) -> list[AuditEntry]:
+    """The latest `count` entries, oldest first."""
+    latest = list(AuditEntry.objects.order_by("-seq")[:count])
+    latest.reverse()
+    return latest

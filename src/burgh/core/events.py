@@ -1,5 +1,7 @@
 """Events: `emit()` writes a CloudEvents 1.0 envelope to the outbox in the caller's transaction."""
 
+import logging
+import re
 from datetime import UTC
 from typing import Any
 
@@ -9,6 +11,12 @@ from django.utils import timezone
 
 from burgh.core.models import OutboxEvent
 
+logger = logging.getLogger(__name__)
+
+# Reverse-DNS of the publisher, then context, entity and a past-tense verb; lower case, words
+# joined by underscores: `gov.burgh.identity.team.created`, `gov.burgh.cases.service_request.closed`.
+EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){3,}")
+
 
 def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
     """Record that something happened; delivery starts once the surrounding transaction commits.
@@ -16,6 +24,13 @@ def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
     `type` is reverse-DNS and past tense (`gov.burgh.identity.team.created`); `subject` names
     the record (`identity/team/<id>`) and is the unit of ordering.
     """
+    if not EVENT_TYPE.fullmatch(type):
+        raise ValueError(
+            f"event type {type!r} is not of the form <publisher reverse-DNS>.<context>.<entity>."
+            "<past-tense verb> in lower case, e.g. 'gov.burgh.identity.team.created'"
+        )
+    if not subject:
+        raise ValueError("an event needs a subject: it is the unit of delivery order")
     event = OutboxEvent.objects.create(
         type=type,
         source=settings.EVENT_SOURCE,
@@ -23,9 +38,7 @@ def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
         time=timezone.now(),
         data=data,
     )
-    # robust: a failed wake-up must not turn a committed change into an error; the worker's
-    # periodic sweep delivers the event anyway.
-    transaction.on_commit(_wake_relay, robust=True)
+    _wake_relay_on_commit()
     return event
 
 
@@ -41,6 +54,18 @@ def envelope(event: OutboxEvent) -> dict[str, Any]:
         "datacontenttype": "application/json",
         "data": event.data,
     }
+
+
+def _wake_relay_on_commit() -> None:
+    # One wake per transaction is enough: the relay delivers everything pending when it runs.
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is _wake_relay for _, callback, _ in connection.run_on_commit
+    ):
+        return
+    # Robust: the change has committed by then, and a lost wake only delays delivery until the
+    # worker's sweep, so a failing enqueue must not turn a saved change into an error page.
+    transaction.on_commit(_wake_relay, robust=True)
 
 
 def _wake_relay() -> None:

@@ -149,12 +149,14 @@ _SERVER_ERROR_TEXT = "Try again later. If it keeps happening, tell the IT servic
 def server_error(request: HttpRequest) -> HttpResponse:
     # No navigation: it would need the session and the user, and the database may be the fault.
     try:
-        return _error_page(request, 500, _SERVER_ERROR_TITLE, [_SERVER_ERROR_TEXT], hide_navigation=True)
+        return _error_page(
+            request, 500, _SERVER_ERROR_TITLE, [_SERVER_ERROR_TEXT], hide_navigation=True
+        )
     except Exception:
         logger.exception("The error page itself failed; sending the plain one")
     council = escape(settings.COUNCIL_NAME)
     return HttpResponseServerError(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_SERVER_ERROR_TITLE} – {council}</title></head>"
+        f"<title>{_SERVER_ERROR_TITLE} \N{EN DASH} {council}</title></head>"
         f"<body><h1>{_SERVER_ERROR_TITLE}</h1><p>{_SERVER_ERROR_TEXT}</p></body></html>"
     )

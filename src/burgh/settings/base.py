@@ -106,6 +106,7 @@ AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "identity:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
+CSRF_FAILURE_VIEW = "burgh.core.views.csrf_failure"
 
 PASSWORD_HASHERS = [
     "burgh.identity.hashers.BurghArgon2Hasher",

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def title_prefix(*forms: Any) -> str:
-    """"Error: " when any of the given forms has errors, as GOV.UK asks of page titles.
+    """Give "Error: " when any of the given forms has errors, as GOV.UK asks of page titles.
 
     Names that are not in the context reach the tag as "" and are ignored, so the base template
     can always pass `form`.
