@@ -1,6 +1,5 @@
 """Events: `emit()` writes a CloudEvents 1.0 envelope to the outbox in the caller's transaction."""
 
-import logging
 import re
 from datetime import UTC
 from typing import Any
@@ -10,8 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from burgh.core.models import OutboxEvent
-
-logger = logging.getLogger(__name__)
 
 # Reverse-DNS of the publisher, then context, entity and a past-tense verb; lower case, words
 # joined by underscores: `gov.burgh.identity.team.created`, `gov.burgh.cases.service_request.closed`.
@@ -38,7 +35,9 @@ def emit(type: str, subject: str, data: dict[str, Any]) -> OutboxEvent:
         time=timezone.now(),
         data=data,
     )
-    _wake_relay_on_commit()
+    # Robust: the change has committed by then, and a lost wake only delays delivery until the
+    # worker's sweep, so a failing enqueue must not turn a saved change into an error page.
+    transaction.on_commit(_wake_relay, robust=True)
     return event
 
 
@@ -54,18 +53,6 @@ def envelope(event: OutboxEvent) -> dict[str, Any]:
         "datacontenttype": "application/json",
         "data": event.data,
     }
-
-
-def _wake_relay_on_commit() -> None:
-    # One wake per transaction is enough: the relay delivers everything pending when it runs.
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        callback is _wake_relay for _, callback, _ in connection.run_on_commit
-    ):
-        return
-    # Robust: the change has committed by then, and a lost wake only delays delivery until the
-    # worker's sweep, so a failing enqueue must not turn a saved change into an error page.
-    transaction.on_commit(_wake_relay, robust=True)
 
 
 def _wake_relay() -> None:

@@ -2,6 +2,7 @@
 
 import logging
 import random
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ logger = logging.getLogger("burgh.relay")
 RELAY_LOCK_ID = 0x6275726768  # "burgh"
 MAX_BACKOFF = timedelta(hours=1)
 
+# Within one process only one thread relays, and a consumer whose own events wake the relay
+# (tasks run inline in tests) does not start a second relay inside the first: the running one
+# picks the new events up, since it reads until nothing is pending.
+_in_process = threading.Lock()
+
 
 @dataclass
 class RelayReport:
@@ -37,6 +43,16 @@ def deliver_pending(batch: int = 500, now: datetime | None = None) -> RelayRepor
     consumers see each subject's events in order; other subjects go on.
     """
     report = RelayReport()
+    if not _in_process.acquire(blocking=False):
+        report.skipped_locked = True
+        return report
+    try:
+        return _deliver_all(report, batch, now)
+    finally:
+        _in_process.release()
+
+
+def _deliver_all(report: RelayReport, batch: int, now: datetime | None) -> RelayReport:
     with _relay_lock() as acquired:
         if not acquired:
             report.skipped_locked = True

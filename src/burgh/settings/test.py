@@ -21,7 +21,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run inline in tests, except in a worker started by a test (the worker test).
+if os.environ.get("BURGH_TEST_TASKS") != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Extra event consumers for tests that run the relay in a second process (the crash test).
 EVENT_CONSUMER_MODULES = [m for m in os.environ.get("BURGH_TEST_CONSUMERS", "").split(",") if m]

@@ -1,5 +1,6 @@
 """`burgh relay`: deliver pending outbox events now (the worker also does this on its own)."""
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -12,9 +13,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", type=int, default=500, help="events read per query")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=30.0,
+            help="seconds to wait while another relay is delivering (default 30)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A relay that was killed holds its PostgreSQL lock until the server notices the lost
+        # connection: wait a bounded time for it rather than report "busy" at once.
+        deadline = time.monotonic() + options["wait"]
         report = deliver_pending(batch=options["batch"])
+        while report.skipped_locked and time.monotonic() < deadline:
+            time.sleep(0.5)
+            report = deliver_pending(batch=options["batch"])
         if report.skipped_locked:
             self.stdout.write("Another relay is delivering; nothing done.")
             return
