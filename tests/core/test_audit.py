@@ -1,5 +1,6 @@
 """The audit trail: entries chain, verification names the first tampered entry."""
 
+import itertools
 import threading
 
 import pytest
@@ -55,7 +56,7 @@ def test_record_captures_who_where_and_why(staff_user):
 def test_an_untouched_chain_verifies(capsys):
     entries = _write(5)
     assert entries[0].prev_hash == audit.GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     call_command("audit", "verify")
     assert "intact: 5 entries checked" in capsys.readouterr().out
 
@@ -121,9 +122,12 @@ def test_postgres_refuses_update_and_delete_of_audit_rows():
         "UPDATE core_auditentry SET action = 'x' WHERE seq = %s",
         "DELETE FROM core_auditentry WHERE seq = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.seq])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.seq])
     assert AuditEntry.objects.get(seq=entry.seq).action == "identity.sign_in"
 
 
@@ -136,7 +140,7 @@ def test_concurrent_appends_keep_one_chain():
         try:
             for i in range(15):
                 audit.record("case.viewed", subject=("cases.case", f"{worker}-{i}"))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -62,9 +62,7 @@ def test_every_event_is_handled_exactly_once_after_a_crash():
     assert "Delivered 8" in restarted.stdout  # the redelivered fifth and the seven not reached
 
     consumed = list(
-        AuditEntry.objects.filter(action="test.event_consumed").values_list(
-            "subject_id", flat=True
-        )
+        AuditEntry.objects.filter(action="test.event_consumed").values_list("subject_id", flat=True)
     )
     assert sorted(consumed) == sorted(str(e.id) for e in emitted)  # each exactly once
     assert not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()

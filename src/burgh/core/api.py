@@ -152,9 +152,7 @@ api = BurghAPI(
     # block (never executed), its code is in swagger-ui-init.js, and Swagger UI sets styles
     # through the DOM, which `style-src 'self'` does not block; checked in Chromium with no
     # CSP violations. validatorUrl None stops Swagger UI loading a badge from another site.
-    docs=ApiDocs(
-        settings={"validatorUrl": None, "tryItOutEnabled": False, "deepLinking": False}
-    ),
+    docs=ApiDocs(settings={"validatorUrl": None, "tryItOutEnabled": False, "deepLinking": False}),
     docs_decorator=docs_sign_in_required,
 )
 api.add_decorator(acting_as_caller, mode="operation")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from burgh.core.models import OutboxEvent
 
 # Reverse-DNS of the publisher, then context, entity and a past-tense verb; lower case, words
-# joined by underscores: `gov.burgh.identity.team.created`, `gov.burgh.cases.service_request.closed`.
+# joined by underscores: `gov.burgh.identity.team.created`,
+# `gov.burgh.cases.service_request.closed`.
 EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){3,}")
 
 

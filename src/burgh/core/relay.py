@@ -1,4 +1,4 @@
-"""The outbox relay: delivers committed events to subscribers, at least once, in order per subject."""
+"""The outbox relay: delivers committed events to consumers, at least once, in order per subject."""
 
 import logging
 import random
@@ -108,7 +108,7 @@ def _deliver(event: OutboxEvent, moment: datetime, report: RelayReport) -> bool:
 def _backoff(attempts: int) -> timedelta:
     # Exponential with full jitter, so many failing events do not retry in step.
     ceiling = min(MAX_BACKOFF.total_seconds(), 2.0 ** min(attempts, 20))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 @contextmanager
