@@ -98,9 +98,9 @@ class TestScopes:
         assert body["required_scope"] == "identity:write"
 
     def test_a_token_without_identity_read_cannot_list(self, api_as, manager):
-        auditor = api_as(manager, scopes=["audit:read"])
+        writer = api_as(manager, scopes=["identity:write"])
 
-        problem(auditor.get("/api/v1/teams"), 403)
+        problem(writer.get("/api/v1/teams"), 403)
 
     def test_scope_is_not_enough_without_the_role_permission(self, api_as, staff_user, unchanged):
         writer = api_as(staff_user, scopes=["identity:read", "identity:write"])

@@ -21,7 +21,6 @@ from burgh.identity.permissions import has_permission
 SCOPES: dict[str, str] = {
     "identity:read": "See your own account, organisations, teams and your API tokens.",
     "identity:write": "Create and change teams, and revoke your API tokens.",
-    "audit:read": "Read the audit trail (needs a role that allows it, too).",
 }
 
 MAX_LIFETIME = timedelta(days=365)
