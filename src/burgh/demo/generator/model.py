@@ -1,16 +1,12 @@
-"""The invented council as plain data: what the generator builds and the loader writes."""
+"""The synthetic council as plain dataclasses: what the generator makes and the loader loads."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-# Every age and date in the demo is reckoned from this day, never from today, so that one seed
-# builds the same council whenever and wherever it runs.
-REFERENCE_DATE = date(2026, 3, 31)
+# The documented password of every demo sign-in; it passes the password validators.
+DEMO_PASSWORD = "Kinloch-demo-2026"  # noqa: S105
 
-# The one password of every demo sign-in; shown by `burgh demo` and `burgh run`. Long enough
-# for the validators (12+ characters, not a common password) and never used outside the demo.
-DEMO_PASSWORD = "Kinloch-demo-2026"  # noqa: S105 - a published demo password, not a secret
-
+# Columns of a gazetteer row, in the order `burgh demo --export-gazetteer` writes them.
 GAZETTEER_COLUMNS = (
     "uprn",
     "organisation",
@@ -27,89 +23,27 @@ GAZETTEER_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DemoStreet:
-    usrn: str
-    name: str
-    locality: str
-    town: str
-
-
-@dataclass(frozen=True, slots=True)
-class DemoProperty:
-    """One UPRN. `kind` is house, tenement_flat, converted_flat or business."""
-
-    uprn: str
-    kind: str
-    organisation: str
-    sub_building: str
-    building_name: str
-    building_number: str
-    street: DemoStreet
-    postcode: str
-    easting: int
-    northing: int
-
-    @property
-    def is_dwelling(self) -> bool:
-        return self.kind != "business"
-
-    def gazetteer_row(self) -> dict[str, str]:
-        """The property in the gazetteer import format (GAZETTEER_COLUMNS)."""
-        return {
-            "uprn": self.uprn,
-            "organisation": self.organisation,
-            "sub_building": self.sub_building,
-            "building_name": self.building_name,
-            "building_number": self.building_number,
-            "street": self.street.name,
-            "locality": self.street.locality,
-            "town": self.street.town,
-            "postcode": self.postcode,
-            "usrn": self.street.usrn,
-            "easting": str(self.easting),
-            "northing": str(self.northing),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class DemoResident:
-    given_name: str
-    family_name: str
-    sex: str  # "F" or "M": only used to pick names; not loaded
-    date_of_birth: date
-    # householder, partner, child, parent, grandchild, other relative, sharer
-    relationship: str
-    email: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class DemoHousehold:
-    uprn: str
-    moved_in_on: date
-    residents: tuple[DemoResident, ...]
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DemoOrganisation:
     slug: str
     name: str
-    kind: str  # an identity.Organisation.Kind value
+    kind: str
     email_domain: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DemoTeam:
-    organisation: str  # organisation slug
+    """A directorate, service or team; `parent` is the slug of the team above it."""
+
+    organisation: str
     slug: str
     name: str
-    kind: str  # an identity.Team.Kind value
-    parent: str | None  # parent team slug in the same organisation
+    kind: str
+    parent: str | None = None
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DemoRole:
     slug: str
     name: str
@@ -118,47 +52,125 @@ class DemoRole:
     requires_mfa: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DemoStaff:
+    """A member of staff and their place: one team, a position in it and their roles."""
+
     email: str
     full_name: str
-    organisation: str  # organisation slug
     job_title: str
-    # (team slug, membership position) pairs; the team is in the staff member's organisation.
-    teams: tuple[tuple[str, str], ...]
-    roles: tuple[str, ...]  # role slugs
-    # Admin site access (IT administrators).
+    organisation: str
+    team: str
+    position: str
+    roles: tuple[str, ...]
+    # Demo sign-ins get the documented password; everyone else an unusable one.
+    demo_sign_in: bool = False
     is_staff: bool = False
-    # A demo sign-in: gets DEMO_PASSWORD; everyone else has an unusable password.
-    can_sign_in: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DemoSignIn:
-    email: str
-    full_name: str
-    shows: str  # what the account is for, in a sentence fragment
+    is_superuser: bool = False
 
 
 @dataclass(frozen=True)
+class DemoStreet:
+    usrn: str
+    name: str
+    locality: str
+    town: str
+
+
+@dataclass(frozen=True)
+class DemoProperty:
+    uprn: str
+    usrn: str
+    organisation: str
+    sub_building: str
+    building_name: str
+    building_number: str
+    postcode: str
+    easting: int
+    northing: int
+    # Whether people live here (businesses have no household).
+    residential: bool = True
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    person: DemoPerson
+    relationship: str
+
+
+@dataclass(frozen=True)
+class DemoHousehold:
+    uprn: str
+    moved_in_on: date
+    members: tuple[DemoMember, ...]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    role: str
+    note: str
+
+
+@dataclass
 class DemoCouncil:
     name: str
+    residents: int
     seed: int
-    residents_requested: int
-    organisations: tuple[DemoOrganisation, ...]
-    roles: tuple[DemoRole, ...]
-    teams: tuple[DemoTeam, ...]
-    staff: tuple[DemoStaff, ...]
-    sign_ins: tuple[DemoSignIn, ...]
-    streets: tuple[DemoStreet, ...]
-    properties: tuple[DemoProperty, ...]
-    households: tuple[DemoHousehold, ...]
-    password: str = DEMO_PASSWORD
-    council_slug: str = field(default="kinloch")
+    organisations: list[DemoOrganisation] = field(default_factory=list)
+    teams: list[DemoTeam] = field(default_factory=list)
+    roles: list[DemoRole] = field(default_factory=list)
+    staff: list[DemoStaff] = field(default_factory=list)
+    streets: list[DemoStreet] = field(default_factory=list)
+    properties: list[DemoProperty] = field(default_factory=list)
+    households: list[DemoHousehold] = field(default_factory=list)
 
     @property
-    def resident_count(self) -> int:
-        return sum(len(household.residents) for household in self.households)
+    def people(self) -> list[DemoPerson]:
+        return [member.person for household in self.households for member in household.members]
 
     def gazetteer_rows(self) -> list[dict[str, str]]:
-        return [place.gazetteer_row() for place in self.properties]
+        """The gazetteer as rows for `places.services.import_gazetteer` or a CSV export."""
+        streets = {street.usrn: street for street in self.streets}
+        rows = []
+        for unit in self.properties:
+            street = streets[unit.usrn]
+            rows.append(
+                {
+                    "uprn": unit.uprn,
+                    "organisation": unit.organisation,
+                    "sub_building": unit.sub_building,
+                    "building_name": unit.building_name,
+                    "building_number": unit.building_number,
+                    "street": street.name,
+                    "locality": street.locality,
+                    "town": street.town,
+                    "postcode": unit.postcode,
+                    "usrn": street.usrn,
+                    "easting": str(unit.easting),
+                    "northing": str(unit.northing),
+                }
+            )
+        return rows
+
+
+def sign_ins(council: DemoCouncil) -> list[DemoSignIn]:
+    """The accounts a visitor can sign in with, each with the role it demonstrates."""
+    roles = {role.slug: role for role in council.roles}
+    accounts = []
+    for person in council.staff:
+        if not person.demo_sign_in:
+            continue
+        held = [roles[slug] for slug in person.roles]
+        note = "asks you to set up an authenticator app" if any(r.requires_mfa for r in held) else ""
+        accounts.append(DemoSignIn(person.email, ", ".join(r.name for r in held), note))
+    return accounts
