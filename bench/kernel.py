@@ -52,7 +52,8 @@ def run(quick: bool = False) -> None:
     t_verify = median_seconds(audit.verify, repeats)
     count = AuditEntry.objects.count()
     print(
-        f"audit verify: {count / t_verify:,.0f} entries/s ({count} entries, median {t_verify:.3f} s)"
+        f"audit verify: {count / t_verify:,.0f} entries/s "
+        f"({count} entries, median {t_verify:.3f} s)"
     )
 
     delivered: list[str] = []
