@@ -5,15 +5,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape
 
-from burgh.identity.models import ApiToken, Membership, Role, User
-from burgh.identity.permissions import current_roles
+from burgh.identity.models import Role, User
+from burgh.identity.permissions import current_memberships, current_roles
 from burgh.identity.services import mfa
+from burgh.identity.services.tokens import usable_token_count
 
 logger = logging.getLogger(__name__)
 
@@ -38,28 +38,12 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "first_name": user.get_short_name(),
         "organisation": user.organisation,
-        "memberships": _current_memberships(user),
+        "memberships": current_memberships(user, on=today),
         "roles": roles,
         "two_factor": _two_factor_status(request, user, roles),
-        "usable_token_count": ApiToken.objects.filter(
-            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).count(),
+        "usable_token_count": usable_token_count(user),
     }
     return render(request, "core/home.html", context)
-
-
-def _current_memberships(user: User) -> list[Membership]:
-    """Memberships in force today, in teams that are running today (rapid-response teams end)."""
-    today = timezone.localdate()
-    return list(
-        Membership.objects.filter(user=user)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .filter(Q(team__starts_on__isnull=True) | Q(team__starts_on__lte=today))
-        .filter(Q(team__ends_on__isnull=True) | Q(team__ends_on__gte=today))
-        .select_related("team", "team__parent")
-        .order_by("team__name")
-    )
 
 
 def _two_factor_status(request: HttpRequest, user: User, roles: list[Role]) -> TwoFactorStatus:

@@ -19,8 +19,8 @@ from burgh.core.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_KEY
 from burgh.core.idempotency import idempotent
 from burgh.core.pagination import Page, PageParams, paginate
 from burgh.identity.auth import caller, caller_token, require_scope
-from burgh.identity.models import ApiToken, Membership, Team
-from burgh.identity.permissions import current_roles
+from burgh.identity.models import ApiToken, Team
+from burgh.identity.permissions import current_memberships, current_roles
 from burgh.identity.services.teams import create_team, update_team
 from burgh.identity.services.tokens import revoke_api_token
 
@@ -136,13 +136,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     require_scope(request, "identity:read")
     user = caller(request)
     today = timezone.localdate()
-    memberships = (
-        Membership.objects.filter(user=user)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("team")
-        .order_by("team__name", "team__id")
-    )
+    memberships = current_memberships(user, on=today)
     return {
         "id": user.pk,
         "full_name": user.full_name,

@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from burgh.identity.models import Role, User
+from burgh.identity.models import Membership, Role, User
 
 MANAGE_TEAMS = "identity.manage_teams"
 
@@ -19,6 +19,20 @@ def current_roles(user: User, *, on: date | None = None) -> list[Role]:
             Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=day),
             assignments__user=user,
         ).distinct()
+    )
+
+
+def current_memberships(user: User, *, on: date | None = None) -> list[Membership]:
+    """Memberships in force on `on`, in teams running that day (rapid-response teams end)."""
+    day = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(Q(team__starts_on__isnull=True) | Q(team__starts_on__lte=day))
+        .filter(Q(team__ends_on__isnull=True) | Q(team__ends_on__gte=day))
+        .select_related("team", "team__parent")
+        .order_by("team__name", "team__id")
     )
 
 

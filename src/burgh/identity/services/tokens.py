@@ -139,6 +139,13 @@ def revoke_api_token(token: ApiToken, *, by: User, expected_version: int | None 
     return token
 
 
+def usable_token_count(user: User) -> int:
+    """How many of `user`'s tokens still work: neither revoked nor expired."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+
+
 def authenticate_api_token(raw: str) -> ApiToken:
     """The usable token `raw` names, or a named refusal (which is audited with its reason)."""
     prefix, secret = _split(raw)
