@@ -109,3 +109,118 @@ PAGES: list[Page] = [
         expect_text=("API tokens",),
     ),
 ]
+
+# The Django admin site, used by IT administrators (lead; helper h7). Change pages of existing
+# records need ids made at test time, so tests/browser/test_admin_pages.py checks those.
+# An autocomplete field (select2) can only offer a new choice by asking the server from a
+# script, so an add page with a required one is listed as needing JavaScript.
+PAGES += [
+    Page("admin:index", State.ADMINISTRATOR, "Admin site: index", expect_text=("Identity",)),
+    Page(
+        "admin:app_list",
+        State.ADMINISTRATOR,
+        "Admin site: the identity section",
+        args=("identity",),
+        expect_text=("Identity", "Organisations", "Api tokens"),
+    ),
+    Page(
+        "admin:password_change",
+        State.ADMINISTRATOR,
+        "Admin site: change your own password",
+        expect_text=("Password change",),
+    ),
+    Page(
+        "admin:identity_user_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: users",
+        expect_text=("Select user to change", "ailsa.macleod@kinloch.example"),
+    ),
+    Page(
+        "admin:identity_user_add",
+        State.ADMINISTRATOR,
+        "Admin site: add a user",
+        expect_text=("Add user",),
+        needs_javascript=True,
+    ),
+    Page(
+        "admin:identity_organisation_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: organisations",
+        expect_text=("Select organisation to change",),
+    ),
+    Page(
+        "admin:identity_organisation_add",
+        State.ADMINISTRATOR,
+        "Admin site: add an organisation",
+        expect_text=("Add organisation",),
+    ),
+    Page(
+        "admin:identity_team_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: teams",
+        expect_text=("Select team to change", "Waste and recycling"),
+    ),
+    Page(
+        "admin:identity_team_add",
+        State.ADMINISTRATOR,
+        "Admin site: add a team",
+        expect_text=("Add team",),
+        needs_javascript=True,
+    ),
+    Page(
+        "admin:identity_membership_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: team memberships",
+        expect_text=("Select membership to change",),
+    ),
+    Page(
+        "admin:identity_membership_add",
+        State.ADMINISTRATOR,
+        "Admin site: add a team membership",
+        expect_text=("Add membership",),
+        needs_javascript=True,
+    ),
+    Page(
+        "admin:identity_role_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: roles",
+        expect_text=("Select role to change", "Caseworker"),
+    ),
+    Page(
+        "admin:identity_role_add",
+        State.ADMINISTRATOR,
+        "Admin site: add a role",
+        expect_text=("Add role", "Sign-in"),
+    ),
+    Page(
+        "admin:identity_roleassignment_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: role assignments",
+        expect_text=("Select role assignment to change",),
+    ),
+    Page(
+        "admin:identity_roleassignment_add",
+        State.ADMINISTRATOR,
+        "Admin site: give someone a role",
+        expect_text=("Add role assignment",),
+        needs_javascript=True,
+    ),
+    Page(
+        "admin:identity_apitoken_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: API tokens (read-only)",
+        expect_text=("Select api token to view",),
+    ),
+    Page(
+        "admin:auth_group_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: permission groups",
+        expect_text=("Select group to change",),
+    ),
+    Page(
+        "admin:auth_group_add",
+        State.ADMINISTRATOR,
+        "Admin site: add a permission group",
+        expect_text=("Add group",),
+    ),
+]

@@ -31,6 +31,8 @@ COUNCIL_SLUG = os.environ.get("BURGH_COUNCIL_SLUG", "kinloch")
 EVENT_SOURCE = os.environ.get("BURGH_EVENT_SOURCE", f"urn:burgh:{COUNCIL_SLUG}")
 
 INSTALLED_APPS = [
+    # First, so its admin/ templates (the council's name and colours) replace the admin's own.
+    "burgh.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,7 +44,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "burgh.core",
     "burgh.identity",
     "burgh.places",
     "burgh.people",

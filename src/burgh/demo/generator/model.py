@@ -161,16 +161,3 @@ class DemoCouncil:
                 }
             )
         return rows
-
-
-def sign_ins(council: DemoCouncil) -> list[DemoSignIn]:
-    """The accounts a visitor can sign in with, each with the role it demonstrates."""
-    roles = {role.slug: role for role in council.roles}
-    accounts = []
-    for person in council.staff:
-        if not person.demo_sign_in:
-            continue
-        held = [roles[slug] for slug in person.roles]
-        note = "asks you to set up an authenticator app" if any(r.requires_mfa for r in held) else ""
-        accounts.append(DemoSignIn(person.email, ", ".join(r.name for r in held), note))
-    return accounts

@@ -1,0 +1,461 @@
+"""The council's and partners' organisation: directorates, services, teams, staff and roles."""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+from faker import Faker
+
+from burgh.demo.generator.model import (
+    DemoCouncil,
+    DemoOrganisation,
+    DemoRole,
+    DemoSignIn,
+    DemoStaff,
+    DemoTeam,
+)
+
+COUNCIL_SLUG = "kinloch"
+COUNCIL_DOMAIN = "kinloch.example"
+
+ROLES = (
+    DemoRole(
+        "contact-centre-adviser",
+        "Contact centre adviser",
+        "Takes calls and web contacts, logs service requests and answers from the knowledge base.",
+        ("cases.create_request", "cases.view_request", "people.search", "places.search"),
+    ),
+    DemoRole(
+        "caseworker",
+        "Caseworker",
+        "Works the cases in their team's queue.",
+        (
+            "cases.view_case",
+            "cases.update_case",
+            "cases.take_next",
+            "people.search",
+            "people.view_person",
+            "places.search",
+        ),
+    ),
+    DemoRole(
+        "social-worker",
+        "Social worker",
+        "Holds social work cases, including sensitive records allocated to them.",
+        (
+            "cases.view_case",
+            "cases.update_case",
+            "people.search",
+            "people.view_person",
+            "people.view_sensitive",
+            "social_work.view_record",
+        ),
+    ),
+    DemoRole(
+        "team-leader",
+        "Team leader",
+        "Leads a team: allocates its work and manages its membership.",
+        (
+            "identity.manage_teams",
+            "cases.allocate",
+            "cases.view_team_queue",
+            "insight.view_team_reports",
+        ),
+    ),
+    DemoRole(
+        "service-manager",
+        "Service manager",
+        "Runs a service or directorate: its teams, performance and escalations.",
+        ("identity.manage_teams", "cases.view_service_queue", "insight.view_service_reports"),
+    ),
+    DemoRole(
+        "data-steward",
+        "Data steward",
+        "Keeps the people and place indexes right: reviews matches, merges and unmerges.",
+        ("people.review_matches", "people.merge_records", "places.manage_gazetteer"),
+    ),
+    DemoRole(
+        "information-governance-officer",
+        "Information governance officer",
+        "Handles subject access requests, retention, legal holds and sharing agreements.",
+        (
+            "governance.manage_requests",
+            "governance.manage_sharing_agreements",
+            "governance.manage_retention",
+            "core.view_audit",
+        ),
+    ),
+    DemoRole(
+        "it-administrator",
+        "IT administrator",
+        "Administers the platform: teams, users, roles and API tokens. Needs MFA.",
+        (
+            "identity.manage_teams",
+            "identity.manage_api_tokens",
+            "identity.manage_users",
+            "identity.manage_roles",
+            "core.view_audit",
+        ),
+        requires_mfa=True,
+    ),
+    DemoRole(
+        "partner-agency-worker",
+        "Partner agency worker",
+        "Works for a partner agency: sees referrals and records shared with their organisation.",
+        ("directory.view_referrals", "directory.respond_to_referral", "cases.view_shared_case"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    name: str
+    size: int
+    leader_title: str
+    member_title: str
+    member_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    name: str
+    manager_title: str
+    teams: tuple[TeamPlan, ...]
+
+
+@dataclass(frozen=True)
+class DirectoratePlan:
+    name: str
+    director_title: str
+    services: tuple[ServicePlan, ...]
+
+
+SW = ("social-worker",)
+CW = ("caseworker",)
+
+COUNCIL_PLAN = (
+    DirectoratePlan(
+        "Customer and Digital Services",
+        "Director of Customer and Digital Services",
+        (
+            ServicePlan(
+                "Customer Services",
+                "Customer Services Manager",
+                (
+                    TeamPlan(
+                        "Contact Centre",
+                        15,
+                        "Contact Centre Team Leader",
+                        "Customer Service Adviser",
+                        ("contact-centre-adviser",),
+                    ),
+                ),
+            ),
+            ServicePlan(
+                "Digital and IT",
+                "Head of Digital and IT",
+                (
+                    TeamPlan(
+                        "IT Service Desk",
+                        6,
+                        "IT Service Desk Lead",
+                        "IT Support Analyst",
+                        ("it-administrator",),
+                    ),
+                    TeamPlan(
+                        "Data and Systems",
+                        5,
+                        "Data and Systems Lead",
+                        "Data Steward",
+                        ("data-steward",),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    DirectoratePlan(
+        "Place and Environment",
+        "Director of Place and Environment",
+        (
+            ServicePlan(
+                "Waste Services",
+                "Waste Services Manager",
+                (
+                    TeamPlan(
+                        "Waste Collection",
+                        10,
+                        "Waste Collection Team Leader",
+                        "Waste Services Officer",
+                        CW,
+                    ),
+                ),
+            ),
+            ServicePlan(
+                "Roads and Transport",
+                "Roads Manager",
+                (TeamPlan("Roads Maintenance", 7, "Roads Team Leader", "Roads Inspector", CW),),
+            ),
+            ServicePlan(
+                "Housing",
+                "Housing Services Manager",
+                (
+                    TeamPlan(
+                        "Housing Options", 9, "Housing Options Team Leader", "Housing Officer", CW
+                    ),
+                    TeamPlan("Housing Repairs", 5, "Repairs Team Leader", "Repairs Officer", CW),
+                ),
+            ),
+        ),
+    ),
+    DirectoratePlan(
+        "Finance and Corporate Services",
+        "Director of Finance and Corporate Services",
+        (
+            ServicePlan(
+                "Revenues",
+                "Revenues Manager",
+                (TeamPlan("Council Tax", 9, "Council Tax Team Leader", "Council Tax Officer", CW),),
+            ),
+            ServicePlan(
+                "Finance",
+                "Chief Finance Officer",
+                (
+                    TeamPlan(
+                        "Finance Operations", 6, "Finance Team Leader", "Finance Assistant", CW
+                    ),
+                ),
+            ),
+            ServicePlan(
+                "Governance and Assurance",
+                "Head of Governance and Assurance",
+                (
+                    TeamPlan(
+                        "Information Governance",
+                        5,
+                        "Information Governance Lead",
+                        "Information Governance Officer",
+                        ("information-governance-officer",),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    DirectoratePlan(
+        "Health and Social Care",
+        "Chief Social Work Officer",
+        (
+            ServicePlan(
+                "Children's Social Work",
+                "Children's Services Manager",
+                (
+                    TeamPlan(
+                        "Children and Families North",
+                        9,
+                        "Senior Social Worker",
+                        "Social Worker",
+                        SW,
+                    ),
+                    TeamPlan(
+                        "Children and Families South",
+                        8,
+                        "Senior Social Worker",
+                        "Social Worker",
+                        SW,
+                    ),
+                ),
+            ),
+            ServicePlan(
+                "Adult Social Work",
+                "Adult Services Manager",
+                (
+                    TeamPlan(
+                        "Adult Social Work Kinloch",
+                        9,
+                        "Senior Social Worker",
+                        "Social Worker",
+                        SW,
+                    ),
+                    TeamPlan(
+                        "Adult Social Work Glens", 5, "Senior Social Worker", "Social Worker", SW
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+PARTNERS = (
+    (
+        DemoOrganisation(
+            "nhs-kinloch-and-glens", "NHS Kinloch and Glens", "health", "nhs-kinloch.example"
+        ),
+        TeamPlan(
+            "Community Health",
+            4,
+            "Community Nursing Team Lead",
+            "District Nurse",
+            ("partner-agency-worker",),
+        ),
+    ),
+    (
+        DemoOrganisation(
+            "police-scotland-kinloch",
+            "Police Scotland Kinloch Division",
+            "police",
+            "kinloch-police.example",
+        ),
+        TeamPlan(
+            "Public Protection Unit",
+            3,
+            "Detective Sergeant",
+            "Detective Constable",
+            ("partner-agency-worker",),
+        ),
+    ),
+    (
+        DemoOrganisation(
+            "kinloch-carers-centre", "Kinloch Carers Centre", "charity", "kinlochcarers.example"
+        ),
+        TeamPlan(
+            "Carer Support",
+            3,
+            "Carer Support Manager",
+            "Carer Support Worker",
+            ("partner-agency-worker",),
+        ),
+    ),
+    (
+        DemoOrganisation(
+            "glens-food-share", "Glens Food Share", "charity", "glensfoodshare.example"
+        ),
+        TeamPlan(
+            "Food Share Coordination",
+            2,
+            "Food Share Coordinator",
+            "Volunteer Coordinator",
+            ("partner-agency-worker",),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SignInPlan:
+    """A known account: takes the place of the first leader or member of a team."""
+
+    email: str
+    team: str
+    position: str
+    is_staff: bool = False
+
+
+SIGN_IN_PLAN = (
+    SignInPlan("adviser@kinloch.example", "contact-centre", "member"),
+    SignInPlan("caseworker@kinloch.example", "housing-options", "member"),
+    SignInPlan("socialworker@kinloch.example", "children-and-families-north", "member"),
+    SignInPlan("teamleader@kinloch.example", "children-and-families-north", "leader"),
+    SignInPlan("igofficer@kinloch.example", "information-governance", "member"),
+    SignInPlan("itadmin@kinloch.example", "it-service-desk", "member", is_staff=True),
+    SignInPlan("partner@nhs-kinloch.example", "community-health", "member"),
+)
+
+
+def build_organisation(
+    fake: Faker, council_name: str
+) -> tuple[list[DemoOrganisation], list[DemoTeam], list[DemoStaff]]:
+    """The council and its partners, their team structure and every member of staff."""
+    maker = _StaffMaker(fake)
+    council = DemoOrganisation(COUNCIL_SLUG, council_name, "council", COUNCIL_DOMAIN)
+    organisations = [council]
+    for plan in COUNCIL_PLAN:
+        directorate = maker.team(council, plan.name, "directorate", None)
+        maker.person(council, directorate, "manager", plan.director_title, ("service-manager",))
+        for service_plan in plan.services:
+            service = maker.team(council, service_plan.name, "service", directorate)
+            maker.person(
+                council, service, "manager", service_plan.manager_title, ("service-manager",)
+            )
+            for team_plan in service_plan.teams:
+                maker.staff_team(council, team_plan, service)
+    for partner, team_plan in PARTNERS:
+        organisations.append(partner)
+        maker.staff_team(partner, team_plan, None)
+    return organisations, maker.teams, maker.staff
+
+
+class _StaffMaker:
+    def __init__(self, fake: Faker) -> None:
+        self.fake = fake
+        self.teams: list[DemoTeam] = []
+        self.staff: list[DemoStaff] = []
+        self.emails: set[str] = {plan.email for plan in SIGN_IN_PLAN}
+        self.sign_ins = {(plan.team, plan.position): plan for plan in SIGN_IN_PLAN}
+
+    def team(
+        self, organisation: DemoOrganisation, name: str, kind: str, parent: DemoTeam | None
+    ) -> DemoTeam:
+        team = DemoTeam(
+            organisation.slug, slugify(name), name, kind, parent.slug if parent else None
+        )
+        self.teams.append(team)
+        return team
+
+    def staff_team(
+        self, organisation: DemoOrganisation, plan: TeamPlan, parent: DemoTeam | None
+    ) -> None:
+        team = self.team(organisation, plan.name, "team", parent)
+        self.person(
+            organisation, team, "leader", plan.leader_title, ("team-leader", *plan.member_roles)
+        )
+        for _ in range(plan.size - 1):
+            self.person(organisation, team, "member", plan.member_title, plan.member_roles)
+
+    def person(
+        self,
+        organisation: DemoOrganisation,
+        team: DemoTeam,
+        position: str,
+        job_title: str,
+        roles: tuple[str, ...],
+    ) -> None:
+        given, family = str(self.fake.first_name()), str(self.fake.last_name())
+        sign_in = self.sign_ins.pop((team.slug, position), None)
+        email = sign_in.email if sign_in else self._email(given, family, organisation.email_domain)
+        self.staff.append(
+            DemoStaff(
+                email=email,
+                full_name=f"{given} {family}",
+                job_title=job_title,
+                organisation=organisation.slug,
+                team=team.slug,
+                position=position,
+                roles=roles,
+                demo_sign_in=sign_in is not None,
+                is_staff=bool(sign_in and sign_in.is_staff),
+                is_superuser=bool(sign_in and sign_in.is_staff),
+            )
+        )
+
+    def _email(self, given: str, family: str, domain: str) -> str:
+        local = re.sub(r"[^a-z.-]", "", f"{given}.{family}".lower())
+        email, number = f"{local}@{domain}", 2
+        while email in self.emails:
+            email, number = f"{local}{number}@{domain}", number + 1
+        self.emails.add(email)
+        return email
+
+
+def sign_ins(council: DemoCouncil) -> list[DemoSignIn]:
+    """The accounts a visitor can sign in with, each with the role it demonstrates."""
+    roles = {role.slug: role for role in council.roles}
+    order = {plan.email: number for number, plan in enumerate(SIGN_IN_PLAN)}
+    accounts = []
+    for person in sorted(
+        (person for person in council.staff if person.demo_sign_in), key=lambda p: order[p.email]
+    ):
+        held = [roles[slug] for slug in person.roles]
+        note = (
+            "asks you to set up an authenticator app" if any(r.requires_mfa for r in held) else ""
+        )
+        accounts.append(DemoSignIn(person.email, ", ".join(r.name for r in held), note))
+    return accounts

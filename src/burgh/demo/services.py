@@ -1,0 +1,139 @@
+"""Loading the generated demo council into the database, and writing its gazetteer as CSV."""
+
+import csv
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from burgh.core import audit, events
+from burgh.demo.generator import DEMO_PASSWORD, GAZETTEER_COLUMNS, DemoCouncil, DemoSignIn
+from burgh.identity.services.organisation import (
+    OrganisationRecord,
+    RoleRecord,
+    StaffRecord,
+    TeamRecord,
+    import_organisation_structure,
+)
+from burgh.people.services import NewHousehold, NewResident, import_households
+from burgh.places.services import import_gazetteer
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    organisations: int
+    teams: int
+    roles: int
+    staff: int
+    memberships: int
+    role_assignments: int
+    streets: int
+    properties: int
+    households: int
+    residents: int
+    seconds: float
+
+
+def load_demo_council(council: DemoCouncil) -> LoadReport:
+    """Write the whole demo council in one transaction; one audit entry and one event say so."""
+    started = time.monotonic()
+    # Argon2 is slow on purpose: hash the demo password once and share the hash.
+    demo_hash = make_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        structure = import_organisation_structure(
+            organisations=[
+                OrganisationRecord(o.slug, o.name, o.kind) for o in council.organisations
+            ],
+            teams=[
+                TeamRecord(t.organisation, t.slug, t.name, t.kind, t.parent, t.description)
+                for t in council.teams
+            ],
+            roles=[
+                RoleRecord(r.slug, r.name, r.permissions, r.requires_mfa, r.description)
+                for r in council.roles
+            ],
+            staff=[
+                StaffRecord(
+                    email=s.email,
+                    full_name=s.full_name,
+                    organisation=s.organisation,
+                    job_title=s.job_title,
+                    team=s.team,
+                    position=s.position,
+                    roles=s.roles,
+                    password_hash=demo_hash if s.demo_sign_in else None,
+                    is_staff=s.is_staff,
+                    is_superuser=s.is_superuser,
+                )
+                for s in council.staff
+            ],
+        )
+        gazetteer = import_gazetteer(council.gazetteer_rows())
+        people = import_households(
+            [
+                NewHousehold(
+                    uprn=h.uprn,
+                    moved_in_on=h.moved_in_on,
+                    members=[
+                        NewResident(
+                            given_name=m.person.given_name,
+                            family_name=m.person.family_name,
+                            date_of_birth=m.person.date_of_birth,
+                            email=m.person.email,
+                            phone=m.person.phone,
+                            relationship=m.relationship,
+                        )
+                        for m in h.members
+                    ],
+                )
+                for h in council.households
+            ]
+        )
+        counts = {
+            "organisations": structure.organisations,
+            "teams": structure.teams,
+            "roles": structure.roles,
+            "staff": structure.users,
+            "memberships": structure.memberships,
+            "role_assignments": structure.role_assignments,
+            "streets": len(council.streets),
+            "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
+            "households": people.households,
+            "residents": people.people,
+        }
+        detail = {**counts, "seed": council.seed, "requested_residents": council.residents}
+        audit.record("demo.council_loaded", detail=detail)
+        events.emit("gov.burgh.demo.council.loaded", "demo/council", detail)
+    return LoadReport(**counts, seconds=round(time.monotonic() - started, 2))
+
+
+def export_gazetteer(council: DemoCouncil, path: Path) -> int:
+    """Write the council's gazetteer as CSV, columns in GAZETTEER_COLUMNS order; rows written."""
+    rows = council.gazetteer_rows()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=GAZETTEER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def report_lines(report: LoadReport) -> list[str]:
+    """The load's counts, one per line, for the command's summary."""
+    return [
+        f"{name.replace('_', ' ').capitalize():<18} {value}"
+        for name, value in asdict(report).items()
+        if name != "seconds"
+    ]
+
+
+def sign_in_table(accounts: list[DemoSignIn]) -> str:
+    """The demo sign-ins as a plain-text table, with the one password they share."""
+    width = max(len(account.email) for account in accounts)
+    lines = [f"Demo sign-ins (the password for each is {DEMO_PASSWORD}):"]
+    for account in accounts:
+        note = f"  ({account.note})" if account.note else ""
+        lines.append(f"  {account.email:<{width}}  {account.role}{note}")
+    return "\n".join(lines)
