@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BUILT_STATIC = PROJECT_DIR / "build" / "static"
-BUILT_FILES = ("burgh.css", "api-docs.css", "admin.css", "init.js", "favicon.svg")
+BUILT_FILES = ("burgh.css", "api-docs.css", "admin.css", "init.js", "admin.js", "favicon.svg")
 PASSWORD = "a long test password for the browser"
 
 
