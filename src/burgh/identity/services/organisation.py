@@ -8,15 +8,16 @@ it writes in batches and records one summary audit entry for the import.
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from burgh.core import audit, events
+from burgh.core import audit
+from burgh.core.changes import record_change
 from burgh.core.errors import ConflictError, InvalidInputError
 from burgh.identity.models import Membership, Organisation, Role, RoleAssignment, Team, User
+from burgh.identity.services.teams import team_snapshot
 
 BATCH_SIZE = 1000
 
@@ -88,12 +89,7 @@ def create_organisation(*, name: str, slug: str, kind: str) -> Organisation:
             raise ConflictError(f"There is already an organisation with the short name {slug!r}.")
         organisation = Organisation.objects.create(name=name.strip(), slug=slug, kind=kind)
         detail = {"name": organisation.name, "slug": slug, "kind": kind}
-        audit.record("identity.organisation.created", subject=organisation, detail=detail)
-        events.emit(
-            "gov.burgh.identity.organisation.created",
-            f"identity/organisation/{organisation.pk}",
-            {"id": str(organisation.pk), **detail},
-        )
+        record_change(organisation, "created", detail)
     return organisation
 
 
@@ -124,13 +120,8 @@ def ensure_team(
             parent=parent,
             description=description,
         )
-        detail = {"name": name, "slug": slug, "kind": kind, "parent": _id(parent)}
-        audit.record("identity.team.created", subject=team, detail=detail)
-        events.emit(
-            "gov.burgh.identity.team.created",
-            f"identity/team/{team.pk}",
-            {"id": str(team.pk), "organisation": str(organisation.pk), **detail},
-        )
+        # The same record of a new team as teams.create_team gives, so consumers see one shape.
+        record_change(team, "created", team_snapshot(team))
     return team
 
 
@@ -157,12 +148,7 @@ def create_staff_user(
             is_staff=is_staff,
         )
         detail = {"email": email, "organisation": organisation.slug, "job_title": user.job_title}
-        audit.record("identity.user.created", subject=user, detail=detail)
-        events.emit(
-            "gov.burgh.identity.user.created",
-            f"identity/user/{user.pk}",
-            {"id": str(user.pk), **detail},
-        )
+        record_change(user, "created", detail)
     return user
 
 
@@ -186,12 +172,7 @@ def create_role(
             description=description,
         )
         detail = {"slug": slug, "permissions": role.permissions, "requires_mfa": requires_mfa}
-        audit.record("identity.role.created", subject=role, detail=detail)
-        events.emit(
-            "gov.burgh.identity.role.created",
-            f"identity/role/{role.pk}",
-            {"id": str(role.pk), **detail},
-        )
+        record_change(role, "created", detail)
     return role
 
 
@@ -205,12 +186,7 @@ def assign_role(
         )
         if created:
             detail = {"user": str(user.pk), "role": role.slug, "requires_mfa": role.requires_mfa}
-            audit.record("identity.role.assigned", subject=assignment, detail=detail)
-            events.emit(
-                "gov.burgh.identity.role.assigned",
-                f"identity/user/{user.pk}",
-                {"assignment": str(assignment.pk), **detail},
-            )
+            record_change(assignment, "created", detail, stream=user)
     return assignment
 
 
@@ -232,12 +208,7 @@ def add_membership(
             user=user, team=team, position=position, valid_from=valid_from
         )
         detail = {"user": str(user.pk), "team": str(team.pk), "position": position}
-        audit.record("identity.membership.added", subject=membership, detail=detail)
-        events.emit(
-            "gov.burgh.identity.membership.added",
-            f"identity/team/{team.pk}",
-            {"membership": str(membership.pk), **detail},
-        )
+        record_change(membership, "created", detail, stream=team)
     return membership
 
 
@@ -377,7 +348,3 @@ def _create_staff(
     ]
     RoleAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
     return len(users), len(memberships), len(assignments)
-
-
-def _id(record: Any) -> str | None:
-    return str(record.pk) if record is not None else None

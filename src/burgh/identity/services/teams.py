@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from burgh.core import audit, events
+from burgh.core.changes import record_change
 from burgh.core.concurrency import check_version, save_if_version
 from burgh.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from burgh.identity.models import Organisation, Team, User
@@ -57,9 +57,8 @@ def create_team(
         except IntegrityError as clash:
             # Another request created a team of the same name between our check and insert.
             raise _duplicate_name(organisation, name) from clash
-        snapshot = _snapshot(team)
-        audit.record("identity.team.created", subject=team, actor=by, detail=snapshot)
-        events.emit("gov.burgh.identity.team.created", _subject(team), snapshot)
+        snapshot = team_snapshot(team)
+        record_change(team, "created", snapshot, actor=by)
     return team
 
 
@@ -85,7 +84,7 @@ def update_team(team: Team, *, by: User, expected_version: int, **changes: Any) 
     if "ends_on" in changes:
         errors += _date_errors(team.kind, team.starts_on, changes["ends_on"])
     _raise_if(errors, "The team cannot be changed")
-    before = _snapshot(team)
+    before = team_snapshot(team)
     changed = {field: value for field, value in changes.items() if getattr(team, field) != value}
     if not changed:
         return team
@@ -93,15 +92,12 @@ def update_team(team: Team, *, by: User, expected_version: int, **changes: Any) 
         if "name" in changed:
             _refuse_duplicate_name(team.organisation, changed["name"], besides=team)
         team = save_if_version(team, expected_version, changed)
-        after = _snapshot(team)
+        after = team_snapshot(team)
         difference = {
             field: {"from": before[field], "to": after[field]} for field in sorted(changed)
         }
-        audit.record("identity.team.updated", subject=team, actor=by, detail=difference)
-        events.emit(
-            "gov.burgh.identity.team.updated",
-            _subject(team),
-            {**after, "changed": sorted(changed)},
+        record_change(
+            team, "updated", difference, actor=by, event_data={**after, "changed": sorted(changed)}
         )
     return team
 
@@ -188,7 +184,8 @@ def _free_slug(organisation: Organisation, name: str) -> str:
     return slug
 
 
-def _snapshot(team: Team) -> dict[str, Any]:
+def team_snapshot(team: Team) -> dict[str, Any]:
+    """A team as events and the audit trail show it."""
     return {
         "id": str(team.pk),
         "organisation": str(team.organisation_id),
@@ -201,7 +198,3 @@ def _snapshot(team: Team) -> dict[str, Any]:
         "ends_on": team.ends_on.isoformat() if team.ends_on else None,
         "version": team.version,
     }
-
-
-def _subject(team: Team) -> str:
-    return f"identity/team/{team.pk}"
