@@ -47,10 +47,9 @@
         continue;
       }
       const nameId = idOf(name);
-      combobox.setAttribute(
-        "aria-labelledby",
-        rendered ? `${nameId} ${idOf(rendered)}` : nameId,
-      );
+      // The hidden <select> stays in step with Select2, and a referenced <select> lends the
+      // name its chosen option's text (the box's own text would add the "×" that empties it).
+      combobox.setAttribute("aria-labelledby", `${nameId} ${idOf(select)}`);
       if (rendered) {
         rendered.setAttribute("aria-labelledby", nameId);
       }
