@@ -140,7 +140,6 @@ PAGES += [
         State.ADMINISTRATOR,
         "Admin site: add a user",
         expect_text=("Add user",),
-        needs_javascript=True,
     ),
     Page(
         "admin:identity_organisation_changelist",

@@ -62,12 +62,15 @@
     }
   };
 
-  // Select2 starts when the document is ready and the two-list picker on "load"; this listener
-  // is added after both (the admin's form scripts come earlier in <head>), so it runs after them.
-  window.addEventListener("load", () => {
-    nameAutocompletes(document);
-    fixFilterIcons(document);
-  });
+  // Select2 is started by a jQuery "ready" handler, which jQuery runs asynchronously (it may
+  // come after "load"); a ready handler added after it, as this one is (the admin's form scripts
+  // come earlier in <head>), runs straight after it. Pages without jQuery have no Select2.
+  const jQuery = window.django && window.django.jQuery;
+  if (jQuery) {
+    jQuery(() => nameAutocompletes(document));
+  }
+  // The two-list picker is drawn by a "load" listener added before this one.
+  window.addEventListener("load", () => fixFilterIcons(document));
   // A new inline row ("Add another …") gets its Select2 from a listener added before this one.
   document.addEventListener("formset:added", (event) => nameAutocompletes(event.target));
 }
