@@ -489,3 +489,23 @@ def test_title_prefix_marks_pages_whose_forms_have_errors():
     assert _render(source, form=_ExampleForm()) == "Sign in"
     assert _render(source) == "Sign in"
     assert _render(source, form=_ExampleForm(), other=with_errors) == "Error: Sign in"
+
+
+@pytest.mark.django_db
+def test_health_check_answers_without_sign_in(client):
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_check_says_when_the_database_is_down(client):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch("burgh.core.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get(reverse("core:health"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"

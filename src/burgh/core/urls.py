@@ -1,4 +1,4 @@
-"""Core pages: the staff home and the public accessibility statement and privacy notice."""
+"""Core pages: staff home, accessibility statement, privacy notice, and the health check."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
+    path("health", views.health, name="health"),
 ]

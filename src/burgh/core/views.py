@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape
+from django.views.decorators.cache import never_cache
 
 from burgh.identity.models import Role, User
 from burgh.identity.permissions import current_memberships, current_roles
@@ -65,6 +67,18 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
     }
     return render(request, "core/privacy.html", context)
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer.")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def _error_page(

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from burgh.core.idempotency import purge_idempotency_records
 from burgh.core.relay import deliver_pending
 
 logger = logging.getLogger("burgh.worker")
@@ -76,8 +77,10 @@ def _sweep(stop: threading.Event, every: float) -> None:
         try:
             deliver_pending()
             if time.monotonic() - last_prune > PRUNE_EVERY:
-                # Finished task results (each relay wake leaves one) are kept a week.
+                # Finished task results (each relay wake leaves one) are kept a week;
+                # idempotency keys for a day (ADR 3).
                 call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+                purge_idempotency_records()
                 last_prune = time.monotonic()
         except Exception:
             logger.exception("The outbox sweep failed; it will run again.")
