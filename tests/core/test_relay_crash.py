@@ -1,9 +1,6 @@
 """A relay killed between a consumer's commit and marking the event delivered loses nothing."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,34 +8,18 @@ from django.db import connection
 
 from burgh.core import events
 from burgh.core.models import AuditEntry, OutboxEvent
+from tests.processes import run_module, shared_database_url
 
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
+# A second process handles the events: it loads the test-only consumer.
+RELAY_ENV = {
+    "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+    "BURGH_TEST_CONSUMERS": "tests.core.crash_consumer",
+}
 
 
 def _relay_process(**extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
-        "DATABASE_URL": _database_url(),
-        "BURGH_TEST_CONSUMERS": "tests.core.crash_consumer",
-        **extra_env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "burgh.cli", "relay"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = {**RELAY_ENV, "DATABASE_URL": shared_database_url(), **extra_env}
+    return run_module("burgh.cli", "relay", env=env)
 
 
 @pytest.mark.django_db(transaction=True)

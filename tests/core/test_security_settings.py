@@ -1,49 +1,28 @@
 """Production settings pass Django's deployment checks; every response carries security headers."""
 
-import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
 
-from tests.core.test_relay_crash import PROJECT
+from tests.processes import run_module
 
 
 def test_check_deploy_reports_no_issues_with_production_settings():
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "burgh.settings.production",
         "BURGH_SECRET_KEY": secrets.token_urlsafe(64),
         "BURGH_ALLOWED_HOSTS": "burgh.kinloch.example",
         "BURGH_CSRF_TRUSTED_ORIGINS": "https://burgh.kinloch.example",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "burgh.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_module("burgh.cli", "check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "BURGH_SECRET_KEY"}
-    env["DJANGO_SETTINGS_MODULE"] = "burgh.settings.production"
-    result = subprocess.run(
-        [sys.executable, "-m", "burgh.cli", "check"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = {"DJANGO_SETTINGS_MODULE": "burgh.settings.production", "BURGH_SECRET_KEY": None}
+    result = run_module("burgh.cli", "check", env=env)
     assert result.returncode != 0
     assert "Set BURGH_SECRET_KEY" in result.stderr
 

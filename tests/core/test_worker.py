@@ -1,9 +1,6 @@
 """The worker delivers committed events on its own, and stops cleanly when asked."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from unittest import mock
 
@@ -12,7 +9,8 @@ from django.db import connection
 
 from burgh.core import events
 from burgh.core.models import AuditEntry
-from tests.core.test_relay_crash import PROJECT, _database_url
+from tests.core.test_relay_crash import RELAY_ENV
+from tests.processes import shared_database_url, start_module
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,21 +19,8 @@ def test_worker_sweeps_pending_events_and_stops_on_sigterm():
     with mock.patch("burgh.core.events._wake_relay"):
         event = events.emit("gov.burgh.crashtest.step1.done", "test/case/1", {"n": 1})
     connection.close()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
-        "DATABASE_URL": _database_url(),
-        "BURGH_TEST_CONSUMERS": "tests.core.crash_consumer",
-        "BURGH_TEST_TASKS": "database",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "burgh.cli", "worker", "--sweep-seconds", "0.2"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    env = {**RELAY_ENV, "DATABASE_URL": shared_database_url(), "BURGH_TEST_TASKS": "database"}
+    worker = start_module("burgh.cli", "worker", "--sweep-seconds", "0.2", env=env)
     try:
         deadline = time.monotonic() + 60
         consumed = AuditEntry.objects.none()

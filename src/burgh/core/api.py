@@ -21,7 +21,13 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from burgh.core import context
-from burgh.core.errors import BurghError, MalformedBodyError, PayloadTooLargeError
+from burgh.core.errors import (
+    BurghError,
+    MalformedBodyError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+)
 from burgh.core.problems import problem_for_error, problem_response
 from burgh.identity.auth import ApiTokenAuth, acting_as_caller, docs_sign_in_required
 
@@ -198,23 +204,15 @@ def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return problem_response(
-        request,
-        status=404,
-        slug="not-found",
-        title="Not found",
-        detail="There is nothing at this address, or you cannot see it.",
+    return problem_for_error(
+        request, NotFoundError("There is nothing at this address, or you cannot see it.")
     )
 
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return problem_response(
-        request,
-        status=403,
-        slug="permission-denied",
-        title="You do not have permission to do this",
-        detail=str(error) or "You do not have permission to do this.",
+    return problem_for_error(
+        request, PermissionDeniedError(str(error) or "You do not have permission to do this.")
     )
 
 
