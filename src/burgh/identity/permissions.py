@@ -45,3 +45,17 @@ def has_permission(user: User, code: str, *, on: date | None = None) -> bool:
     if not user.is_active:
         return False
     return any(code in (role.permissions or []) for role in current_roles(user, on=on))
+
+
+def holders_of(code: str, *, on: date | None = None) -> list[User]:
+    """Active users holding `code` through a role assignment in force on `on`."""
+    day = on or timezone.localdate()
+    roles = [role for role in Role.objects.all() if code in (role.permissions or [])]
+    return list(
+        User.objects.filter(
+            Q(role_assignments__valid_from__isnull=True) | Q(role_assignments__valid_from__lte=day),
+            Q(role_assignments__valid_to__isnull=True) | Q(role_assignments__valid_to__gte=day),
+            role_assignments__role__in=roles,
+            is_active=True,
+        ).distinct()
+    )

@@ -47,3 +47,30 @@ class HouseholdMember(BurghModel):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.household}"
+
+
+class Involvement(BurghModel):
+    """A team's work with a person, and the worker allocated: the "legitimate relationship".
+
+    The access policy lets a team's members, the allocated worker and the team's managers see
+    the person while the involvement is open (and on the day it ends).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
+    team = models.ForeignKey("identity.Team", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=200)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        indexes = [
+            models.Index(fields=["team", "person"]),
+            models.Index(fields=["worker", "person"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} with {self.person}"

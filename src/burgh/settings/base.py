@@ -133,6 +133,22 @@ SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(
 # Session timeouts: idle and absolute, enforced server-side on every request.
 SESSION_IDLE_MINUTES = int(os.environ.get("BURGH_SESSION_IDLE_MINUTES", "30"))
 SESSION_ABSOLUTE_HOURS = int(os.environ.get("BURGH_SESSION_ABSOLUTE_HOURS", "10"))
+
+# Access control: the longest emergency (break-glass) access anyone may take at once.
+BURGH_BREAK_GLASS_MAX_MINUTES = int(os.environ.get("BURGH_BREAK_GLASS_MAX_MINUTES", "240"))
+# Where links in emails point (the address staff use to reach Burgh).
+BURGH_SITE_URL = os.environ.get("BURGH_SITE_URL", "http://127.0.0.1:8000")
+
+# Email: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "BURGH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("BURGH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BURGH_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("BURGH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BURGH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("BURGH_EMAIL_USE_TLS", "true").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("BURGH_EMAIL_FROM", f"Burgh <burgh@{COUNCIL_SLUG}.example>")
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -144,6 +160,18 @@ CSRF_COOKIE_NAME = "burgh_csrftoken"
 OTP_TOTP_ISSUER = COUNCIL_NAME
 # An administrator can remove someone's authenticator app, but never read its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff sign-in with the council's OpenID Connect provider (Entra ID, Keycloak): off unless the
+# issuer, client id and client secret are all set. The secret comes only from the environment.
+OIDC_ISSUER = os.environ.get("BURGH_OIDC_ISSUER", "").strip()
+OIDC_CLIENT_ID = os.environ.get("BURGH_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("BURGH_OIDC_CLIENT_SECRET", "")
+OIDC_LABEL = (
+    os.environ.get("BURGH_OIDC_LABEL", "").strip() or f"Sign in with your {COUNCIL_NAME} account"
+)
+# `amr` values (RFC 8176) that show the provider itself asked for a second factor.
+OIDC_MFA_AMR_VALUES = env_list("BURGH_OIDC_MFA_AMR", "mfa,otp,hwk,swk,sc")
+OIDC_TIMEOUT_SECONDS = int(os.environ.get("BURGH_OIDC_TIMEOUT_SECONDS", "10"))
 
 # Request size limits: an oversized body gets 413, never a partial save.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("BURGH_MAX_REQUEST_BYTES", str(1024 * 1024)))

@@ -20,18 +20,20 @@ from burgh.identity.models.accounts import (
     User,
     UserManager,
 )
+from burgh.identity.models.oidc import OidcIdentity
 
 __all__ = [
     "AccessLogEntry",
+    "ApiToken",
     "BreakGlassGrant",
     "ConsentRecord",
     "DataSharingAgreement",
     "LawfulBasis",
+    "Membership",
+    "OidcIdentity",
+    "Organisation",
     "Purpose",
     "RecordRestriction",
-    "ApiToken",
-    "Membership",
-    "Organisation",
     "Role",
     "RoleAssignment",
     "SignInFailure",
