@@ -7,6 +7,7 @@ import sys
 BENCHMARKS = {
     "kernel": "bench.kernel",
     "demo": "bench.demo_load",
+    "policy": "bench.policy",
 }
 
 

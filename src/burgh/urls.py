@@ -8,6 +8,8 @@ from burgh.core.api import api
 urlpatterns = [
     path("", include("burgh.core.urls")),
     path("", include("burgh.identity.urls")),
+    path("people/", include("burgh.people.urls")),
+    path("access/", include("burgh.identity.access_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -104,7 +104,10 @@ class Tab:
         assert not self.problems, "The browser reported problems:\n" + "\n".join(self.problems)
 
 
-def _watch(tab: Tab, base_url: str) -> None:
+def _watch(tab: Tab, base_url: str, *also_allowed: str) -> None:
+    """Collect the tab's problems; `also_allowed` names other origins the test means to visit
+    (the local identity provider of the OIDC sign-in tests)."""
+
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error" and "status of 404" not in message.text:
             tab.problems.append(f"console error: {message.text}")
@@ -131,7 +134,7 @@ def _watch(tab: Tab, base_url: str) -> None:
         tab.problems.append(f"request off the site: {route.request.url}")
         route.abort()
 
-    tab.page.route(lambda url: not url.startswith(base_url), refuse)
+    tab.page.route(lambda url: not url.startswith((base_url, *also_allowed)), refuse)
 
 
 def _open_context(chromium: Browser, base_url: str, *, javascript: bool = True) -> BrowserContext:

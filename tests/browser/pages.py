@@ -5,8 +5,11 @@ page can be opened; `error_form` is a form submission that shows the page's erro
 error summary and field errors are checked too), or None when the page has no form.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from tests.browser import access_data
 
 
 class State(StrEnum):
@@ -32,6 +35,11 @@ class Page:
     # Only for pages that cannot work without scripts (the API documentation is drawn by
     # Swagger UI); every page of the service itself must.
     needs_javascript: bool = False
+    # Added to the address after the path, e.g. "?show=reviewed".
+    query: str = ""
+    # Run after signing in, before the page opens: gives the signed-in user the roles the page
+    # needs and makes the records it shows (with the fixed ids `args` names).
+    given: Callable[[], None] | None = None
 
 
 PAGES: list[Page] = [
@@ -221,5 +229,143 @@ PAGES += [
         State.ADMINISTRATOR,
         "Admin site: add a permission group",
         expect_text=("Add group",),
+    ),
+]
+
+# Information-governance pages (helper: access pages). Ailsa is made an information-governance
+# officer, and the register filled, by access_data.governance_records.
+_GOVERNANCE = access_data.governance_records
+PAGES += [
+    Page(
+        "access:index",
+        State.SIGNED_IN,
+        "Governance home: the sections an officer may use",
+        expect_text=("Governance", "Data-sharing agreements", "Emergency access"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:agreements",
+        State.SIGNED_IN,
+        "Data-sharing agreements register",
+        expect_text=("DSA-2026-001", "In force", "Review overdue"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:agreement-new",
+        State.SIGNED_IN,
+        "Add a data-sharing agreement (checkboxes, radios, date inputs, select)",
+        error_form={"reference": "", "title": "", "starts_on_day": "31", "starts_on_month": "2"},
+        expect_text=("Add a data-sharing agreement", "NHS Kinloch", "Date of birth"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:agreement",
+        State.SIGNED_IN,
+        "A data-sharing agreement, with its consents",
+        args=(access_data.AGREEMENT_ID,),
+        expect_text=("Hospital discharge support", "Consents recorded"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:agreement-edit",
+        State.SIGNED_IN,
+        "Change a data-sharing agreement",
+        args=(access_data.AGREEMENT_ID,),
+        error_form={"title": "", "review_on_year": "26"},
+        expect_text=("Change the agreement", "DSA-2026-001"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:agreement-terminate",
+        State.SIGNED_IN,
+        "Terminate a data-sharing agreement",
+        args=(access_data.AGREEMENT_ID,),
+        error_form={"reason": ""},
+        expect_text=("NHS Kinloch will lose access",),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:restrictions",
+        State.SIGNED_IN,
+        "Live restrictions, overdue reviews first",
+        expect_text=("Restricted records", "Hamish Ross"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:restriction-new",
+        State.SIGNED_IN,
+        "Restrict a record: which record",
+        error_form={"record": "not-an-id"},
+        expect_text=("Restrict a record",),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:restriction-new",
+        State.SIGNED_IN,
+        "Restrict a record: category, reason, named people, review period",
+        query=f"?kind=people.person&record={access_data.PERSON_ID}",
+        error_form={"reason": "", "named_users": "", "review_every_months": "0"},
+        expect_text=("Restrict this record", "Eilidh Fraser"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:restriction",
+        State.SIGNED_IN,
+        "A restriction: named people, review, lift",
+        args=(access_data.RESTRICTION_ID,),
+        error_form={"reason": ""},
+        expect_text=("Restriction on Hamish Ross", "Lift the restriction"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:break-glass",
+        State.SIGNED_IN,
+        "Emergency access awaiting review",
+        expect_text=("Awaiting review (1)", "Duncan Reid", "Active now"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:break-glass",
+        State.SIGNED_IN,
+        "Emergency access already reviewed",
+        query="?show=reviewed",
+        expect_text=("Appropriate", "Flooding on the street"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:break-glass-review",
+        State.SIGNED_IN,
+        "Review one use of emergency access",
+        args=(access_data.GRANT_ID,),
+        error_form={"notes": "", "outcome": ["inappropriate"]},
+        expect_text=("Duncan Reid opened Eilidh Fraser", "Took emergency access"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:records",
+        State.SIGNED_IN,
+        "Find a record's access log",
+        error_form={"record": "12"},
+        expect_text=("Who has seen a record",),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:record-access",
+        State.SIGNED_IN,
+        "Who has seen a record, and checking someone's access",
+        args=(access_data.PERSON, access_data.PERSON_ID),
+        error_form={"check-email": "nobody@kinloch.example"},
+        expect_text=("Who has seen this record", "Refused", "See the emergency access"),
+        given=_GOVERNANCE,
+    ),
+    Page(
+        "access:record-access",
+        State.SIGNED_IN,
+        "Why someone may or may not see a record",
+        args=(access_data.PERSON, access_data.PERSON_ID),
+        query="?check-email=duncan.reid%40kinloch.example&check-purpose=safeguarding"
+        "&check-action=view",
+        expect_text=("Refused", "No role of theirs allows it"),
+        given=_GOVERNANCE,
     ),
 ]

@@ -21,7 +21,9 @@ WITHOUT_SCRIPTS = [listed for listed in PAGES if not listed.needs_javascript]
 
 
 def _open(tab: Tab, listed: Page) -> None:
-    response = goto(tab, reverse(listed.url_name, args=listed.args))
+    if listed.given is not None:
+        listed.given()
+    response = goto(tab, reverse(listed.url_name, args=listed.args) + listed.query)
     assert response.status == 200, f"{listed.description}: status {response.status}"
     for text in listed.expect_text:
         expect(tab.page.locator("body")).to_contain_text(text)

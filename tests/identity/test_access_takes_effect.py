@@ -37,7 +37,9 @@ def _grant(user, *permissions):
 
 
 def _client(user) -> Client:
-    _, secret = issue_api_token(user, name="t", scopes=["people:read"], expires_in=timedelta(days=1))
+    _, secret = issue_api_token(
+        user, name="t", scopes=["people:read"], expires_in=timedelta(days=1)
+    )
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
@@ -153,7 +155,11 @@ def test_expired_break_glass_stops_access_on_the_next_request(setting):
     assert _status(client, setting["person"]) == 403
     response = client.post(
         f"/api/v1/people/{setting['person'].pk}/emergency-access",
-        {"reason": "Resident collapsed at the rest centre", "purpose": "safeguarding", "minutes": 15},
+        {
+            "reason": "Resident collapsed at the rest centre",
+            "purpose": "safeguarding",
+            "minutes": 15,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -163,9 +169,11 @@ def test_expired_break_glass_stops_access_on_the_next_request(setting):
 
 
 def test_partner_sees_only_the_agreements_fields(setting):
-    body = _client(setting["nurse"]).get(
-        f"/api/v1/people/{setting['person'].pk}", {"purpose": str(HSC)}
-    ).json()
+    body = (
+        _client(setting["nurse"])
+        .get(f"/api/v1/people/{setting['person'].pk}", {"purpose": str(HSC)})
+        .json()
+    )
     assert set(body) == {"id", "given_name", "family_name", "phone"}
 
 

@@ -56,7 +56,9 @@ def records(db):
 
 
 def _api(user) -> Client:
-    _, secret = issue_api_token(user, name="t", scopes=["people:read"], expires_in=timedelta(days=1))
+    _, secret = issue_api_token(
+        user, name="t", scopes=["people:read"], expires_in=timedelta(days=1)
+    )
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

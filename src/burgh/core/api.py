@@ -324,8 +324,10 @@ def _method_not_allowed_as_problem(
 
 def _mount_routers() -> None:
     from burgh.identity.api import router as identity_router
+    from burgh.people.api import router as people_router
 
     api.add_router("", identity_router)
+    api.add_router("/people", people_router)
 
 
 _mount_routers()

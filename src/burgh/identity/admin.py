@@ -1,4 +1,5 @@
-"""The admin site for identity: people, organisations, teams, roles (and which need MFA), tokens."""
+"""The admin site for identity: people, organisations, teams, roles (and which need MFA), tokens,
+and links to the council's identity provider."""
 
 from typing import Any
 
@@ -17,6 +18,7 @@ from burgh.core.errors import BurghError
 from burgh.identity.models import (
     ApiToken,
     Membership,
+    OidcIdentity,
     Organisation,
     Role,
     RoleAssignment,
@@ -25,6 +27,7 @@ from burgh.identity.models import (
 )
 from burgh.identity.permissions import has_permission
 from burgh.identity.services import mfa, sessions
+from burgh.identity.services.accounts import deactivate_user, reactivate_user
 from burgh.identity.services.sign_in import unlock_account
 from burgh.identity.services.tokens import MANAGE_TOKENS_PERMISSION, revoke_api_token
 
@@ -194,6 +197,32 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.message_user(request, f"{revoked} token(s) revoked.", messages.SUCCESS)
 
 
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(AuditedAdmin):
+    """Read-only links; deleting one makes the person link again, by verified email, next time.
+
+    That is how to move a Burgh account to a person's new account at the identity provider.
+    """
+
+    list_display = ["user", "issuer", "linked_email", "created_at", "last_signed_in_at"]
+    list_filter = ["issuer"]
+    search_fields = ["user__email", "user__full_name", "linked_email", "subject"]
+    list_select_related = ["user"]
+    fields = ("user", "issuer", "subject", "linked_email", "created_at", "last_signed_in_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OidcIdentity | None = None) -> bool:
+        return False
+
+
+# Why the audit trail says an account was disabled or enabled from the admin site.
+ADMIN_DEACTIVATION_REASON = "Deactivated by an administrator in the admin site"
+ADMIN_REACTIVATION_REASON = "Reactivated by an administrator in the admin site"
+
+
 class StaffUserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -290,7 +319,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
         ),
     ]
     inlines = [RoleAssignmentInline, MembershipInline]
-    actions = ["unlock_accounts", "end_sessions", "reset_second_factor"]
+    actions = ["deactivate_accounts", "unlock_accounts", "end_sessions", "reset_second_factor"]
 
     def get_inline_instances(self, request: HttpRequest, obj: User | None = None) -> list[Any]:
         # Adding a person is a short first step (as in Django's own user admin); roles and
@@ -304,6 +333,35 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
         if db_field.name == "session_epoch":
             return None
         return super().formfield_for_dbfield(db_field, request, **kw)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # The "Active" box is switched by the services, not saved as a plain field: deactivating
+        # must also end the person's sessions and API tokens at once.
+        toggled = change and "is_active" in form.changed_data
+        wanted_active = obj.is_active
+        if toggled:
+            obj.is_active = not wanted_active
+        super().save_model(request, obj, form, change)
+        if toggled and wanted_active:
+            reactivate_user(obj, by=_administrator(request), reason=ADMIN_REACTIVATION_REASON)
+        elif toggled:
+            deactivate_user(obj, by=_administrator(request), reason=ADMIN_DEACTIVATION_REASON)
+
+    @admin.action(
+        description="Deactivate the selected accounts (ends sessions and API tokens)",
+        permissions=["change"],
+    )
+    def deactivate_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        by = _administrator(request)
+        tokens = 0
+        for user in queryset:
+            tokens += deactivate_user(user, by=by, reason=ADMIN_DEACTIVATION_REASON).tokens_revoked
+        self.message_user(
+            request,
+            f"{queryset.count()} account(s) deactivated: they were signed out everywhere and "
+            f"{tokens} API token(s) were revoked.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Unlock the selected accounts", permissions=["change"])
     def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -94,7 +94,7 @@ def docs_sign_in_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
             if because is not None:
                 sessions.end_expired_session(request, user, because)
                 return redirect_to_login(request.get_full_path())
-            verified = getattr(user, "otp_device", None) is not None
+            verified = sessions.second_factor_verified(request)
             step = mfa.second_factor_step(user, verified=verified)
             if step is mfa.SecondFactorStep.VERIFY:
                 return redirect_to_login(request.get_full_path(), "identity:mfa-verify")

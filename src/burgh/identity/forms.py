@@ -49,6 +49,16 @@ class SignInForm(PageForm):
     )
 
 
+class ProviderRefusalForm(PageForm):
+    """No fields: carries why signing in with the identity provider did not work, so the
+    sign-in page shows it in its error summary (and its title) like any form error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(data={})
+        self.full_clean()
+        self.add_error(None, message)
+
+
 class SecurityCodeForm(PageForm):
     code = forms.CharField(
         label="Security code",

@@ -18,6 +18,8 @@ API_PREFIX = "/api/"
 # public body must always show (accessibility statement, privacy notice).
 MFA_EXEMPT_URL_NAMES = (
     "identity:sign-in",
+    "identity:oidc-start",
+    "identity:oidc-callback",
     "identity:sign-out",
     "identity:mfa-setup",
     "identity:mfa-verify",
@@ -85,8 +87,7 @@ class MfaRequiredMiddleware:
             return self.get_response(request)
         user = request.user
         if user.is_authenticated and isinstance(user, User):
-            # OTPMiddleware has set otp_device to the device that verified this session, if any.
-            verified = getattr(user, "otp_device", None) is not None
+            verified = sessions.second_factor_verified(request)
             step = mfa.second_factor_step(user, verified=verified)
             if step is mfa.SecondFactorStep.VERIFY:
                 return _redirect(request, "identity:mfa-verify")

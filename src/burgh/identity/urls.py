@@ -8,6 +8,8 @@ app_name = "identity"
 
 urlpatterns = [
     path("sign-in", views.sign_in, name="sign-in"),
+    path("sign-in/oidc", views.oidc_start, name="oidc-start"),
+    path("sign-in/oidc/callback", views.oidc_callback, name="oidc-callback"),
     path("sign-out", views.sign_out, name="sign-out"),
     path("sign-out-everywhere", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("sign-in/set-up-app", views.mfa_setup, name="mfa-setup"),

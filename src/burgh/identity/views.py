@@ -1,4 +1,4 @@
-"""Sign-in, two-factor, sign-out and API token pages: parse the form, call the service, answer."""
+"""Sign-in (password or the council's identity provider), two-factor, sign-out, API tokens."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -9,19 +9,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from burgh.core.errors import InvalidInputError, StaleVersionError
-from burgh.identity.forms import IssueTokenForm, SecurityCodeForm, SignInForm
+from burgh.identity.forms import (
+    IssueTokenForm,
+    ProviderRefusalForm,
+    SecurityCodeForm,
+    SignInForm,
+)
 from burgh.identity.models import ApiToken, User
-from burgh.identity.services import mfa, sessions
+from burgh.identity.services import mfa, oidc, sessions
 from burgh.identity.services.sessions import SignedOutBecause
 from burgh.identity.services.sign_in import ADDRESS_WINDOW, Refusal, sign_in_with_password
 from burgh.identity.services.tokens import (
@@ -37,6 +42,23 @@ THROTTLED_ERROR = (
     "There have been too many failed attempts to sign in from your network. "
     f"Wait {ADDRESS_WINDOW.seconds // 60} minutes, then try again"
 )
+# The same words for an unknown, unverified, already linked or disabled account: like the
+# password form, the page never says whether an address has a usable Burgh account.
+PROVIDER_NOT_LINKABLE_ERROR = (
+    "You cannot sign in to Burgh with that account. Sign in with your email address and "
+    "password, or contact the IT service desk if you need a Burgh account"
+)
+PROVIDER_CANCELLED_ERROR = (
+    "Signing in with your council account was cancelled or refused. Try again, or sign in "
+    "with your email address and password"
+)
+PROVIDER_FAILED_ERROR = "Signing in with your council account did not work. Try again"
+PROVIDER_UNAVAILABLE_ERROR = (
+    "The council's sign-in service is not responding. Try again later, or sign in with your "
+    "email address and password"
+)
+# Carries a refusal from the provider's callback to the sign-in page it redirects to.
+PROVIDER_REFUSAL = "burgh_provider_refusal"
 
 
 def _time_of_day(moment: datetime) -> str:
@@ -82,6 +104,28 @@ def _with_next(url_name: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
+def _after_sign_in(user: User, next_url: str, *, second_factor_done: bool) -> HttpResponse:
+    """Where a newly signed-in person goes: the second-factor step they owe, or on."""
+    step = mfa.second_factor_step(user, verified=second_factor_done)
+    if step is mfa.SecondFactorStep.VERIFY:
+        return redirect(_with_next("identity:mfa-verify", next_url))
+    if step is mfa.SecondFactorStep.ENROL:
+        return redirect(_with_next("identity:mfa-setup", next_url))
+    return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def _provider_refusal_message(result: oidc.OidcSignInResult) -> str:
+    if result.refusal in oidc.NOT_LINKABLE:
+        return PROVIDER_NOT_LINKABLE_ERROR
+    if result.refusal is oidc.OidcRefusal.LOCKED:
+        return _locked_message(result.locked_until)
+    if result.refusal is oidc.OidcRefusal.PROVIDER_ERROR:
+        return PROVIDER_CANCELLED_ERROR
+    if result.refusal is oidc.OidcRefusal.PROVIDER_UNAVAILABLE:
+        return PROVIDER_UNAVAILABLE_ERROR
+    return PROVIDER_FAILED_ERROR
+
+
 def _signed_out_banner(request: HttpRequest) -> str:
     notice = sessions.take_signed_out_notice(request)
     if notice is None:
@@ -118,26 +162,56 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         user = result.user
         if result.succeeded and user is not None:
-            step = mfa.second_factor_step(user, verified=False)
-            if step is mfa.SecondFactorStep.VERIFY:
-                return redirect(_with_next("identity:mfa-verify", next_url))
-            if step is mfa.SecondFactorStep.ENROL:
-                return redirect(_with_next("identity:mfa-setup", next_url))
-            return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            return _after_sign_in(user, next_url, second_factor_done=False)
         if result.refusal is Refusal.LOCKED:
             form.add_error(None, _locked_message(result.locked_until))
         elif result.refusal is Refusal.THROTTLED:
             form.add_error(None, THROTTLED_ERROR)
         else:
             form.add_error(None, CREDENTIALS_ERROR)
+    refusal = request.session.pop(PROVIDER_REFUSAL, "") if request.method == "GET" else ""
     context = {
         "form": form,
         "next": next_url,
         "banner": "" if request.method == "POST" else _signed_out_banner(request),
         "max_failures": settings.SIGN_IN_MAX_FAILURES,
         "lockout_minutes": settings.SIGN_IN_LOCKOUT_MINUTES,
+        "provider_refusal": ProviderRefusalForm(str(refusal)) if refusal else None,
+        "provider_label": settings.OIDC_LABEL if oidc.is_enabled() else "",
+        "provider_url": _with_next("identity:oidc-start", next_url),
     }
     return render(request, "identity/sign_in.html", context)
+
+
+@never_cache
+@require_GET
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the council's identity provider (a link, so it works without JS)."""
+    if not oidc.is_enabled():
+        raise Http404
+    next_url = _safe_next(request)
+    callback = request.build_absolute_uri(reverse("identity:oidc-callback"))
+    try:
+        url = oidc.start_sign_in(request, redirect_uri=callback, next_url=next_url)
+    except oidc.OidcUnavailableError:
+        request.session[PROVIDER_REFUSAL] = PROVIDER_UNAVAILABLE_ERROR
+        return redirect(_with_next("identity:sign-in", next_url))
+    return HttpResponseRedirect(url)
+
+
+@never_cache
+@require_GET
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The identity provider sends the person back here with a code, or with an error."""
+    if not oidc.is_enabled():
+        raise Http404
+    result = oidc.finish_sign_in(request)
+    user = result.user
+    if result.succeeded and user is not None:
+        return _after_sign_in(user, result.next_url, second_factor_done=result.second_factor_done)
+    # Redirected rather than shown here, so a reload does not replay a used code.
+    request.session[PROVIDER_REFUSAL] = _provider_refusal_message(result)
+    return redirect(_with_next("identity:sign-in", result.next_url))
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
@@ -188,7 +262,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     next_url = _safe_next(request)
-    verified = getattr(user, "otp_device", None) is not None
+    verified = sessions.second_factor_verified(request)
     if mfa.has_confirmed_device(user):
         if not verified:
             # Adding a second app must not be a way round the first one.
@@ -224,7 +298,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     next_url = _safe_next(request)
-    if getattr(user, "otp_device", None) is not None:
+    if sessions.second_factor_verified(request):
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     if not mfa.has_confirmed_device(user):
         return redirect(_with_next("identity:mfa-setup", next_url))

@@ -4,7 +4,7 @@ from collections.abc import Collection
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from burgh.identity import policy
 from burgh.people.models import Involvement, Person
@@ -28,17 +28,19 @@ def _open_on(day: date) -> Q:
     return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
+# `pk IN (people the involvements name)`, not a correlated EXISTS: PostgreSQL costs a correlated
+# subquery under OR as one index probe per person (millions at a million people), which set off
+# JIT compilation costing most of a second per list; the IN form is costed and run as one hashed
+# look-up built from the involvements.
 def _worked_by_teams(team_ids: Collection[UUID], day: date) -> Q:
     return Q(
-        Exists(
-            Involvement.objects.filter(_open_on(day), person=OuterRef("pk"), team_id__in=team_ids)
-        )
+        pk__in=Involvement.objects.filter(_open_on(day), team_id__in=team_ids).values("person_id")
     )
 
 
 def _allocated_to(user_id: UUID, day: date) -> Q:
     return Q(
-        Exists(Involvement.objects.filter(_open_on(day), person=OuterRef("pk"), worker_id=user_id))
+        pk__in=Involvement.objects.filter(_open_on(day), worker_id=user_id).values("person_id")
     )
 
 

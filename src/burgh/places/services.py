@@ -108,6 +108,20 @@ def known_uprns(uprns: Iterable[str], *, in_use: bool = True) -> set[str]:
     return found
 
 
+def addresses(uprns: Iterable[str]) -> dict[str, str]:
+    """The single-line address of each of `uprns` the gazetteer holds, retired ones included.
+
+    One query (batched for long lists), so a page of people costs the same whatever its size.
+    """
+    wanted = list(dict.fromkeys(uprns))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), BATCH_SIZE):
+        batch = wanted[start : start + BATCH_SIZE]
+        for unit in Property.objects.filter(uprn__in=batch).select_related("street"):
+            found[unit.uprn] = unit.single_line()
+    return found
+
+
 def _clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     clean: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []

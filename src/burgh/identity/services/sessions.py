@@ -17,6 +17,8 @@ SIGNED_IN_AT = "burgh_signed_in_at"
 LAST_SEEN_AT = "burgh_last_seen_at"
 # Carries, across the sign-out, why the person is looking at the sign-in page again.
 SIGNED_OUT_NOTICE = "burgh_signed_out_notice"
+# Set when the identity provider reported a second factor at sign-in (its `amr` claim).
+SECOND_FACTOR_BY_PROVIDER = "burgh_second_factor_by_provider"
 
 # Saving the session on every request would be a database write per page; a minute's
 # resolution on the idle clock costs nothing a person would notice.
@@ -42,6 +44,28 @@ def stamp_new_session(request: HttpRequest, *, now: datetime | None = None) -> N
     now = now or timezone.now()
     request.session[SIGNED_IN_AT] = now.isoformat()
     request.session[LAST_SEEN_AT] = now.isoformat()
+
+
+def note_second_factor_by_provider(request: HttpRequest, *, done: bool) -> None:
+    """Record whether this session's sign-in already included a second factor, at the provider.
+
+    Always called at sign-in, so a later sign-in in the same browser never inherits the mark.
+    """
+    if done:
+        request.session[SECOND_FACTOR_BY_PROVIDER] = True
+    else:
+        request.session.pop(SECOND_FACTOR_BY_PROVIDER, None)
+
+
+def second_factor_verified(request: HttpRequest) -> bool:
+    """True once this session has a second factor: a code from the app, or the provider's own.
+
+    django-otp's middleware sets `otp_device` on the user when a code verified this session;
+    a new sign-in gives a new session, so neither mark outlives the sign-in that earned it.
+    """
+    if getattr(request.user, "otp_device", None) is not None:
+        return True
+    return request.session.get(SECOND_FACTOR_BY_PROVIDER) is True
 
 
 def _stamp(request: HttpRequest, key: str) -> datetime | None:
@@ -143,8 +167,10 @@ def sign_out_everywhere(request: HttpRequest) -> int:
     return ended
 
 
-def end_all_sessions(user: User, *, by: User, keep_session_key: str | None = None) -> int:
+def end_all_sessions(user: User, *, by: User | None, keep_session_key: str | None = None) -> int:
     """Invalidate every session of `user` (an administrator may do this for anyone).
+
+    `by` is None when no person acts (a provisioning feed); the request context then names who.
 
     The new epoch changes the user's session hash, so Django refuses every older session on
     its next request whatever the session store. With a database store, the sessions are also

@@ -1,4 +1,8 @@
-"""Staff sign-in with a password: lock-out, per-address throttling, and an audit of every try."""
+"""Staff sign-in: the password check, lock-out, per-address throttling, and an audit of every try.
+
+Signing in with the council's identity provider (services/oidc.py) finishes through the same
+`complete_sign_in` and audits under the same action, with its method recorded.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +21,7 @@ from burgh.identity.models import SignInFailure, User
 from burgh.identity.services import sessions
 
 SIGN_IN_ACTION = "identity.sign_in"
+PASSWORD_METHOD = "password"  # noqa: S105 - how someone signed in, not a password
 # The window over which failures from one address are counted.
 ADDRESS_WINDOW = timedelta(minutes=15)
 
@@ -113,28 +118,53 @@ def sign_in_with_password(request: HttpRequest, email: str, password: str) -> Si
         _record_refusal(user, Refusal.INACTIVE)
         return SignInResult(refusal=Refusal.INACTIVE)
 
-    _complete_password_step(request, user)
+    complete_sign_in(request, user, method=PASSWORD_METHOD)
     return SignInResult(user=user)
 
 
-def _complete_password_step(request: HttpRequest, user: User) -> None:
+def complete_sign_in(
+    request: HttpRequest,
+    user: User,
+    *,
+    method: str,
+    detail: dict[str, object] | None = None,
+    second_factor_done: bool = False,
+) -> None:
+    """Sign `user` in on this request once the first factor (`method`) has been checked.
+
+    Every way of signing in ends here, so each gets a new session key, both timeout clocks and
+    the same audit entry. `second_factor_done` is for a provider that has already asked for a
+    second factor itself; the session then owes Burgh no security code.
+    """
     from burgh.identity.services import mfa
 
     # With a second factor still to come the failure counter stays as it is, so that
     # re-entering the password cannot buy more guesses at the code; mfa resets it.
-    if not mfa.has_confirmed_device(user):
+    if second_factor_done or not mfa.has_confirmed_device(user):
         clear_failed_attempts(user)
     # login() gives the session a new key, so a key planted before sign-in is worthless.
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     sessions.stamp_new_session(request)
-    audit.record(SIGN_IN_ACTION, subject=user, actor=user, detail={"method": "password"})
+    sessions.note_second_factor_by_provider(request, done=second_factor_done)
+    audit.record(
+        SIGN_IN_ACTION, subject=user, actor=user, detail={"method": method, **(detail or {})}
+    )
+
+
+def record_refusal(
+    reason: str, *, user: User | None = None, detail: dict[str, object] | None = None
+) -> None:
+    """Audit a refused sign-in; `user` when the attempt named a known account."""
+    audit.record(
+        SIGN_IN_ACTION,
+        subject=user,
+        outcome="failure",
+        detail={"reason": reason, **(detail or {})},
+    )
 
 
 def _record_refusal(user: User, reason: Refusal, *, locked: bool = False) -> None:
-    detail: dict[str, object] = {"reason": reason.value}
-    if locked:
-        detail["account_locked"] = True
-    audit.record(SIGN_IN_ACTION, subject=user, outcome="failure", detail=detail)
+    record_refusal(reason.value, user=user, detail={"account_locked": True} if locked else None)
 
 
 def register_failed_attempt(user: User, *, now: datetime | None = None) -> datetime | None:

@@ -21,6 +21,10 @@ from burgh.identity.permissions import has_permission
 SCOPES: dict[str, str] = {
     "identity:read": "See your own account, organisations, teams and your API tokens.",
     "identity:write": "Create and change teams, and revoke your API tokens.",
+    "people:read": (
+        "Find and read person records, as far as your access allows, export them if your "
+        "role may, and take emergency access."
+    ),
 }
 
 MAX_LIFETIME = timedelta(days=365)
@@ -137,6 +141,35 @@ def revoke_api_token(token: ApiToken, *, by: User, expected_version: int | None 
             detail={"owner": str(token.user_id), "name": token.name, "prefix": token.prefix},
         )
     return token
+
+
+def revoke_all_api_tokens(user: User, *, by: User | None, reason: str) -> int:
+    """Revoke every token of `user` that still works, each audited; returns how many.
+
+    For deactivating an account: whoever may deactivate it may end its tokens, so the
+    per-token permission check of `revoke_api_token` does not apply here.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        live = list(
+            ApiToken.objects.select_for_update().filter(
+                user=user, revoked_at__isnull=True, expires_at__gt=now
+            )
+        )
+        for token in live:
+            token = save_if_version(token, token.version, {"revoked_at": now})
+            audit.record(
+                "api_token.revoked",
+                subject=token,
+                actor=by,
+                detail={
+                    "owner": str(token.user_id),
+                    "name": token.name,
+                    "prefix": token.prefix,
+                    "reason": reason,
+                },
+            )
+    return len(live)
 
 
 def usable_token_count(user: User) -> int:

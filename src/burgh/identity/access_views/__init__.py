@@ -1,0 +1,1 @@
+"""Information-governance pages: sharing agreements, restrictions, emergency access, access log."""
