@@ -40,7 +40,8 @@ def run(quick: bool = False) -> None:
     try:
         server = psycopg.connect(url, connect_timeout=3, autocommit=True)
     except psycopg.OperationalError as error:
-        message = f"PostgreSQL at {url} is not reachable ({str(error).strip()})"
+        reason = str(error).strip().splitlines()[0]
+        message = f"PostgreSQL at {url} is not reachable ({reason})"
         if os.environ.get("CI") == "true":
             raise SystemExit(f"{message}: CI needs the policy benchmark.") from error
         print(f"{message}: policy benchmark NOT run (set POSTGRES_URL).")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.processes import run_module
+from tests.processes import run_module, shared_database_url
 
 
 @pytest.mark.slow
@@ -13,7 +13,7 @@ def test_benchmarks_run_in_quick_mode_and_print_figures(tmp_path):
         "DATABASE_URL": None,
         "BURGH_VAR_DIR": str(tmp_path),
     }
-    result = run_module("bench", "--quick", env=env, timeout=600)
+    result = run_module("bench", "--quick", "kernel", "demo", env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     for figure in (
         "audit.record:",
@@ -23,3 +23,23 @@ def test_benchmarks_run_in_quick_mode_and_print_figures(tmp_path):
         "ratio 2000/200",
     ):
         assert figure in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_policy_benchmark_checks_query_counts_on_postgresql(tmp_path, db):
+    # The benchmark makes and drops a database of its own on the test database's server.
+    env = {
+        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+        "POSTGRES_URL": shared_database_url(),
+        "BENCH_POLICY_DATABASE": f"burgh_bench_policy_{tmp_path.name}"[:60],
+        "BURGH_VAR_DIR": str(tmp_path),
+    }
+    result = run_module("bench", "--quick", "policy", env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stderr
+    assert "NOT run" not in result.stdout
+    for figure in ("viewer + page", "viewer + search", "count", "x plain", "p95 ms"):
+        assert figure in result.stdout
+    # Each kind of viewer costs the same number of queries at both table sizes.
+    assert result.stdout.count("(same)") == 5

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tests.browser import access_data
+from tests.browser import access_data, people_data
 
 
 class State(StrEnum):
@@ -219,6 +219,12 @@ PAGES += [
         expect_text=("Select api token to view",),
     ),
     Page(
+        "admin:identity_oidcidentity_changelist",
+        State.ADMINISTRATOR,
+        "Admin site: links to the identity provider (read-only)",
+        expect_text=("Select identity provider link to view",),
+    ),
+    Page(
         "admin:auth_group_changelist",
         State.ADMINISTRATOR,
         "Admin site: permission groups",
@@ -367,5 +373,70 @@ PAGES += [
         "&check-action=view",
         expect_text=("Refused", "No role of theirs allows it"),
         given=_GOVERNANCE,
+    ),
+]
+
+# People pages (helper: people API and pages). Ailsa is made a social worker, with Morag on her
+# team's caseload and Ewan unknown to her, by people_data.social_worker.
+_SOCIAL_WORKER = people_data.social_worker
+PAGES += [
+    Page(
+        "people:search",
+        State.SIGNED_IN,
+        "Find a person: name and date of birth (GOV.UK date input)",
+        error_form={"q": "", "born_on_day": "31", "born_on_month": "2", "born_on_year": "1990"},
+        expect_text=("Find a person", "Why you are looking"),
+        given=_SOCIAL_WORKER,
+    ),
+    Page(
+        "people:search",
+        State.SIGNED_IN,
+        "Find a person: results, a withheld cell, the export link",
+        query="?q=m",
+        expect_text=("2 people found", "Not shared with you", "Export these results (CSV)"),
+        given=people_data.social_worker_with_directory,
+    ),
+    Page(
+        "people:purpose",
+        State.SIGNED_IN,
+        "Why are you looking? (the purpose for the session)",
+        query="?next=/people/",
+        expect_text=("Why are you looking?", "Safeguarding a child or an adult at risk"),
+        given=_SOCIAL_WORKER,
+    ),
+    Page(
+        "people:person",
+        State.SIGNED_IN,
+        "A person's record: summary, involvements, sharing and consent",
+        args=(people_data.MORAG_ID,),
+        expect_text=("Morag Campbell", "Child protection plan", "Sharing and consent"),
+        given=_SOCIAL_WORKER,
+    ),
+    Page(
+        "people:emergency-access",
+        State.SIGNED_IN,
+        "Take emergency access to a person with no relationship",
+        args=(people_data.EWAN_ID,),
+        error_form={"reason": ""},
+        expect_text=("Emergency access to a person record", "reviews every use"),
+        given=_SOCIAL_WORKER,
+    ),
+    Page(
+        "people:consent-new",
+        State.SIGNED_IN,
+        "Record consent or another lawful basis",
+        args=(people_data.MORAG_ID,),
+        error_form={"given_by": ""},
+        expect_text=("Record consent or another lawful basis", "DSA-2026-001"),
+        given=_SOCIAL_WORKER,
+    ),
+    Page(
+        "people:consent-withdraw",
+        State.SIGNED_IN,
+        "Withdraw consent",
+        args=(people_data.MORAG_ID, people_data.CONSENT_ID),
+        error_form={"withdrawn_by": ""},
+        expect_text=("Withdraw consent", "Hospital discharge support"),
+        given=_SOCIAL_WORKER,
     ),
 ]

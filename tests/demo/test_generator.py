@@ -184,3 +184,35 @@ def test_residents_span_every_age_with_some_contact_details(council: DemoCouncil
     for household in council.households:
         assert household.members[0].relationship == "householder"
         assert household.moved_in_on >= max(m.person.date_of_birth for m in household.members)
+
+
+def test_teams_work_with_residents_of_the_right_age(council: DemoCouncil) -> None:
+    people = council.people
+    allocated = Counter(i.worker for i in council.involvements if i.ended_on is None)
+    for email in (
+        "socialworker@kinloch.example",
+        "caseworker@kinloch.example",
+        "partner@nhs-kinloch.example",
+    ):
+        assert allocated[email] >= 5, email
+    for involvement in council.involvements:
+        person = people[involvement.person]
+        assert involvement.started_on >= person.date_of_birth
+        if involvement.team.startswith("children-and-families"):
+            assert person.date_of_birth.year >= 2008, involvement
+    assert 0.03 < len({i.person for i in council.involvements}) / len(people) < 0.15
+
+
+def test_a_few_records_are_restricted_to_named_council_staff(council: DemoCouncil) -> None:
+    assert [r.category for r in council.restrictions] == [
+        "adoption",
+        "staff_or_relative",
+        "high_profile",
+    ]
+    assert len({r.person for r in council.restrictions}) == 3
+    for restriction in council.restrictions:
+        assert restriction.named
+        assert all(email.endswith("@kinloch.example") for email in restriction.named)
+    consents = council.consents
+    assert len(consents) >= 5
+    assert sum(1 for c in consents if c.withdrawn_on is not None) == 1

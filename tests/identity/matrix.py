@@ -218,7 +218,7 @@ def build_world(kind: MatrixKind) -> World:
         )
         RoleAssignment.objects.create(user=user, role=role)
         world.users[(role_name, org_name)] = user
-        world.prefixes[(role_name, org_name)] = f"Family{index}x"
+        world.prefixes[(role_name, org_name)] = f"Family{index:02d}x"
         own_team = Team.objects.create(organisation=org, name=f"Team {index}", slug=f"team-{index}")
         service = Team.objects.create(
             organisation=org, name=f"Service {index}", slug=f"service-{index}", kind="service"
@@ -229,7 +229,7 @@ def build_world(kind: MatrixKind) -> World:
         Membership.objects.create(user=user, team=own_team)
         Membership.objects.create(user=user, team=service, position=Membership.Position.MANAGER)
         for number, scenario in enumerate(scenarios()):
-            record = kind.create(f"{index}x{number}")
+            record = kind.create(f"{index:02d}x{number:03d}")
             world.records[(role_name, org_name, scenario)] = record
             team, worker = {
                 "none": (unrelated_team, None),

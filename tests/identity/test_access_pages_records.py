@@ -192,7 +192,7 @@ def test_the_why_tool_gives_the_rule_explanation_and_fields(
     wrong_purpose = ask(nurse)
 
     assert "Decision Allowed Rule Their team works with the record" in allowed
-    assert "Why Your team works with it." in allowed
+    assert "What the policy tells them Your team works with it." in allowed
     assert "Given name, Family name, Date of birth, Address, Email, Phone, Involvements" in allowed
     assert "Decision Refused Rule No relationship with the record" in refused
     assert "Fields they would receive None" in refused

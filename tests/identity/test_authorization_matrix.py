@@ -32,7 +32,7 @@ ALLOWING = {
 }
 # Other users' records checked one by one (all of one's own are): enough to cover every
 # combination of the other dimensions many times over, in a run that stays short.
-OTHERS_SAMPLE = 120
+OTHERS_SAMPLE = 40
 
 
 def _checked_pairs(world: World) -> list:

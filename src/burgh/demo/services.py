@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from burgh.core import audit, events
+from burgh.demo.access_control import load_access_control, person_ids
 from burgh.demo.generator import DEMO_PASSWORD, GAZETTEER_COLUMNS, DemoCouncil, DemoSignIn
 from burgh.identity.services.organisation import (
     OrganisationRecord,
@@ -33,6 +34,10 @@ class LoadReport:
     properties: int
     households: int
     residents: int
+    involvements: int
+    agreements: int
+    consents: int
+    restrictions: int
     seconds: float
 
 
@@ -91,6 +96,7 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
                 for h in council.households
             ]
         )
+        access = load_access_control(council, person_ids(council))
         counts = {
             "organisations": structure.organisations,
             "teams": structure.teams,
@@ -102,6 +108,10 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
             "households": people.households,
             "residents": people.people,
+            "involvements": access.involvements,
+            "agreements": access.agreements,
+            "consents": access.consents,
+            "restrictions": access.restrictions,
         }
         detail = {**counts, "seed": council.seed, "requested_residents": council.residents}
         audit.record("demo.council_loaded", detail=detail)

@@ -37,6 +37,7 @@ from burgh.identity.models import ConsentRecord, DataSharingAgreement, Purpose, 
 from burgh.identity.services import sharing
 from burgh.identity.services.emergency_access import duration_choices, take_emergency_access
 from burgh.people.access import PERSON
+from burgh.people.downloads import csv_download
 from burgh.people.forms import (
     ConsentForm,
     EmergencyAccessForm,
@@ -188,7 +189,7 @@ def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
     paginator = page.paginator
 
     def href(number: int) -> str:
-        return "?" + _kept_query(request, page=number)
+        return f"{request.path}?{_kept_query(request, page=number)}"
 
     numbers = [
         number
@@ -211,8 +212,6 @@ def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
 @people_page
 @require_http_methods(["GET"])
 def export(request: HttpRequest, user: User) -> HttpResponseBase:
-    from burgh.people.downloads import csv_download
-
     form = SearchForm(request.GET)
     if not form.is_valid():
         return redirect(f"{reverse('people:search')}?{request.GET.urlencode()}")
@@ -354,8 +353,10 @@ def emergency_access(request: HttpRequest, user: User, person_id: UUID) -> HttpR
     if not decision.can_break_glass:
         # Refused as the person page would refuse, and logged as it would be.
         found = _read(request, viewer, person_id)
-        assert isinstance(found, HttpResponse)
-        return found
+        if isinstance(found, HttpResponse):
+            return found
+        # Allowed after all (a relationship began a moment ago): nothing to take.
+        return redirect("people:person", person_id=person_id)
     durations = duration_choices()
     if request.method == "POST":
         form = EmergencyAccessForm(request.POST, durations=durations)

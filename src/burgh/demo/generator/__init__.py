@@ -4,15 +4,20 @@ import random
 
 from faker import Faker
 
+from burgh.demo.generator.access import build_access
 from burgh.demo.generator.model import (
     DEMO_PASSWORD,
     GAZETTEER_COLUMNS,
+    DemoAgreement,
+    DemoConsent,
     DemoCouncil,
     DemoHousehold,
+    DemoInvolvement,
     DemoMember,
     DemoOrganisation,
     DemoPerson,
     DemoProperty,
+    DemoRestriction,
     DemoRole,
     DemoSignIn,
     DemoStaff,
@@ -26,12 +31,16 @@ from burgh.demo.generator.staff import ROLES, build_organisation, sign_ins
 __all__ = [
     "DEMO_PASSWORD",
     "GAZETTEER_COLUMNS",
+    "DemoAgreement",
+    "DemoConsent",
     "DemoCouncil",
     "DemoHousehold",
+    "DemoInvolvement",
     "DemoMember",
     "DemoOrganisation",
     "DemoPerson",
     "DemoProperty",
+    "DemoRestriction",
     "DemoRole",
     "DemoSignIn",
     "DemoStaff",
@@ -64,6 +73,9 @@ def build_council(residents: int, seed: int, *, name: str = "Kinloch Council") -
     streets, properties = build_gazetteer(place_rng, int(len(members) * SPARE_HOMES) + 1)
     homes = [unit.uprn for unit in properties if unit.residential]
     households = place_households(random.Random(f"burgh-demo-homes-{seed}"), members, homes)
+    involvements, agreements, consents, restrictions = build_access(
+        random.Random(f"burgh-demo-access-{seed}"), households, staff
+    )
 
     return DemoCouncil(
         name=name,
@@ -76,6 +88,10 @@ def build_council(residents: int, seed: int, *, name: str = "Kinloch Council") -
         streets=streets,
         properties=properties,
         households=households,
+        involvements=involvements,
+        agreements=agreements,
+        consents=consents,
+        restrictions=restrictions,
     )
 
 

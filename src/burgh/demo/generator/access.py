@@ -172,7 +172,9 @@ def _age(person: DemoPerson) -> int:
 def _team_work(
     rng: random.Random, plan: WorkPlan, people: list[DemoPerson], staff: list[DemoStaff]
 ) -> list[DemoInvolvement]:
-    candidates = [i for i, person in enumerate(people) if plan.youngest <= _age(person) <= plan.oldest]
+    candidates = [
+        i for i, person in enumerate(people) if plan.youngest <= _age(person) <= plan.oldest
+    ]
     wanted = max(MINIMUM, round(plan.share * len(people)))
     chosen = rng.sample(candidates, min(wanted, len(candidates)))
     workers = [

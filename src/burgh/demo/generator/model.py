@@ -121,6 +121,57 @@ class DemoSignIn:
     note: str
 
 
+@dataclass(frozen=True)
+class DemoInvolvement:
+    """A team's work with a resident: `person` indexes `DemoCouncil.people`; `worker`, an email."""
+
+    person: int
+    organisation: str
+    team: str
+    worker: str | None
+    reason: str
+    started_on: date
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DemoAgreement:
+    """A data-sharing agreement; `partners` are organisation slugs, the officer an email."""
+
+    reference: str
+    title: str
+    description: str
+    partners: tuple[str, ...]
+    purpose: str
+    lawful_basis: str
+    shared_fields: tuple[str, ...]
+    starts_on: date
+    review_on: date
+    responsible_officer: str
+
+
+@dataclass(frozen=True)
+class DemoConsent:
+    person: int
+    agreement: str
+    given_by: str
+    given_on: date
+    recorded_by: str
+    withdrawn_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DemoRestriction:
+    """A person record only the `named` staff (emails) may see."""
+
+    person: int
+    category: str
+    reason: str
+    named: tuple[str, ...]
+    restricted_by: str
+    review_every_months: int = 6
+
+
 @dataclass
 class DemoCouncil:
     name: str
@@ -133,6 +184,10 @@ class DemoCouncil:
     streets: list[DemoStreet] = field(default_factory=list)
     properties: list[DemoProperty] = field(default_factory=list)
     households: list[DemoHousehold] = field(default_factory=list)
+    involvements: list[DemoInvolvement] = field(default_factory=list)
+    agreements: list[DemoAgreement] = field(default_factory=list)
+    consents: list[DemoConsent] = field(default_factory=list)
+    restrictions: list[DemoRestriction] = field(default_factory=list)
 
     @property
     def people(self) -> list[DemoPerson]:
