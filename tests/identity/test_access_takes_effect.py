@@ -180,3 +180,19 @@ def test_partner_sees_only_the_agreements_fields(setting):
 def test_partner_stating_another_purpose_sees_nothing(setting):
     client = _client(setting["nurse"])
     assert _status(client, setting["person"], Purpose.CRIME_PREVENTION) == 404
+
+
+def test_someone_who_sees_only_the_directory_entry_can_take_emergency_access(setting):
+    adviser = UserFactory(organisation=setting["council"])
+    _grant(adviser, "people.search", "people.view_person", "people.break_glass")
+    client = _client(adviser)
+    person = setting["person"]
+    before = client.get(f"/api/v1/people/{person.pk}").json()
+    assert "phone" not in before
+    response = client.post(
+        f"/api/v1/people/{person.pk}/emergency-access",
+        {"reason": "Caller says the resident is missing", "purpose": "safeguarding", "minutes": 15},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert client.get(f"/api/v1/people/{person.pk}").json()["phone"] == "07700 900123"

@@ -292,6 +292,12 @@ def person(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
             for item in values.get("involvements", [])
         ],
         "explanation": decision.explanation,
+        # A directory entry only: emergency access would open the rest.
+        "emergency_access_url": (
+            reverse("people:emergency-access", kwargs={"person_id": record.pk})
+            if decision.can_break_glass
+            else ""
+        ),
         **_purpose_context(request),
     }
     just_taken = request.session.pop(TAKEN_SESSION_KEY, None) == str(record.pk)
@@ -348,7 +354,7 @@ def emergency_access(request: HttpRequest, user: User, person_id: UUID) -> HttpR
     viewer = policy.viewer_for(user)
     purpose_now = current_purpose(request)
     decision = policy.why(viewer, PERSON, person_id, purpose=purpose_now)
-    if decision.allowed:
+    if decision.allowed and not decision.can_break_glass:
         return redirect("people:person", person_id=person_id)
     if not decision.can_break_glass:
         # Refused as the person page would refuse, and logged as it would be.

@@ -283,12 +283,17 @@ def decide(grants: Grants, action: Action, record_id: Any) -> Decision:
     permitted = [grant for grant in matching if action in grant.actions]
     if permitted:
         first = permitted[0]
+        fields = frozenset().union(*(grant.fields for grant in permitted))
         return Decision(
             True,
             first.rule,
             first.explanation,
-            fields=frozenset().union(*(grant.fields for grant in permitted)),
+            fields=fields,
             disclosed=True,
+            # Someone who only sees the directory entry may still need the whole record.
+            can_break_glass=action in READS
+            and fields < frozenset(kind.fields)
+            and _may_break_glass(viewer, kind),
             agreement=first.agreement,
             break_glass_id=first.break_glass_id,
         )
@@ -308,7 +313,7 @@ def decide(grants: Grants, action: Action, record_id: Any) -> Decision:
             "the resident has not consented, or has withdrawn consent, to sharing under the "
             "agreement for this purpose",
         )
-    can_break_glass = viewer.council and viewer.has(kind.permissions.break_glass)
+    can_break_glass = _may_break_glass(viewer, kind)
     return Decision(
         False,
         Rule.NO_RELATIONSHIP,
@@ -316,6 +321,10 @@ def decide(grants: Grants, action: Action, record_id: Any) -> Decision:
         disclosed=can_break_glass,
         can_break_glass=can_break_glass and action in READS,
     )
+
+
+def _may_break_glass(viewer: Viewer, kind: RecordKind) -> bool:
+    return viewer.council and viewer.has(kind.permissions.break_glass)
 
 
 def visible_filter(grants: Grants, action: Action) -> Q | None:

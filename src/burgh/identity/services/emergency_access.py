@@ -72,7 +72,7 @@ def take_emergency_access(
     record_kind = policy.get(kind)
     viewer = policy.viewer_for(user)
     decision = policy.why(viewer, record_kind, record_id, purpose=purpose)
-    if decision.allowed:
+    if decision.allowed and not decision.can_break_glass:
         raise ConflictError(
             f"You can already see this {record_kind.label}: {decision.explanation}."
         )
