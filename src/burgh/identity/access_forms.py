@@ -1,7 +1,6 @@
 """Forms for the governance pages: agreements, restrictions, emergency access, the access log."""
 
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 
+from burgh.core.forms import DateInputField, PageForm, RadiosWidget
 from burgh.identity import policy
-from burgh.identity.forms import CheckboxesWidget, PageForm
+from burgh.identity.forms import CheckboxesWidget
 from burgh.identity.models import (
     AccessLogEntry,
     BreakGlassGrant,
@@ -37,74 +37,6 @@ def shared_field_name(kind: policy.RecordKind) -> str:
 def field_label(name: str) -> str:
     """A record field as people say it: `date_of_birth` is "Date of birth"."""
     return name.replace("_", " ").capitalize()
-
-
-class RadiosWidget(forms.RadioSelect):
-    """Radios whose first button carries the field's id, so the error summary can link to it."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        if index is None or index == "0":
-            return id_
-        return f"{id_}-{int(index) + 1}"
-
-
-class DateWidget(forms.MultiWidget):
-    """GOV.UK's date input: day, month and year boxes named `<field>_day` and so on."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            widgets={
-                "day": forms.TextInput(),
-                "month": forms.TextInput(),
-                "year": forms.TextInput(),
-            }
-        )
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def id_for_label(self, id_: str) -> str:
-        return f"{id_}_day" if id_ else ""
-
-
-class DateInputField(forms.Field):
-    """A date typed into three boxes, with GOV.UK's messages for the ways it can be wrong."""
-
-    widget = DateWidget
-
-    def __init__(self, *, noun: str, **kwargs: Any) -> None:
-        self.noun = noun
-        kwargs.setdefault("error_messages", {"required": f"Enter the {noun}"})
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> list[str]:
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        if isinstance(value, list | tuple):
-            return [str(part or "") for part in value]
-        return ["", "", ""]
-
-    def to_python(self, value: Any) -> date | None:
-        parts = self.prepare_value(value)
-        parts = [part.strip() for part in parts]
-        if not any(parts):
-            return None
-        noun = self.noun[0].upper() + self.noun[1:]
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise ValidationError(f"{noun} must include a {' and '.join(missing)}", code="partial")
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            raise ValidationError(f"{noun} must be a real date, like 27 3 2026", code="invalid")
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            raise ValidationError(
-                f"{noun} must be a real date, like 27 3 2026", code="invalid"
-            ) from None
 
 
 class AgreementForm(PageForm):

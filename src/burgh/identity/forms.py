@@ -4,18 +4,11 @@ from typing import Any
 
 from django import forms
 
+from burgh.core.forms import PageForm
 from burgh.identity.services import mfa
 from burgh.identity.services.tokens import SCOPES
 
 MAX_TOKEN_DAYS = 365
-
-
-class PageForm(forms.Form):
-    """Field ids are the field names (`email`, not `id_email`), as GOV.UK pages expect."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
 
 
 class CheckboxesWidget(forms.CheckboxSelectMultiple):

@@ -1,83 +1,13 @@
 """Forms for the people pages: search, purpose, emergency access and consent, in GOV.UK style."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from burgh.core.forms import DateInputField, PageForm, RadiosWidget
 from burgh.identity.models import DataSharingAgreement, LawfulBasis, Purpose
 
 NAME_MAX_LENGTH = 200
-
-
-class PageForm(forms.Form):
-    """Field ids are the field names (`q`, not `id_q`), as GOV.UK pages expect."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-
-
-class RadiosWidget(forms.RadioSelect):
-    """Radios whose first option carries the field's id, so the error summary can link to it."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        if index is None or index == "0":
-            return id_
-        return f"{id_}-{int(index) + 1}"
-
-
-class DateInputWidget(forms.MultiWidget):
-    """GOV.UK's date input: day, month and year boxes sent as `<name>_day` and so on."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            widgets={"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
-        )
-
-    def decompress(self, value: date | None) -> list[Any]:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-    def id_for_label(self, id_: str) -> str:
-        # The error summary links to the first box.
-        return f"{id_}_day" if id_ else ""
-
-
-class DateInputField(forms.MultiValueField):
-    """A date typed as day, month and year, checked with GOV.UK's error messages."""
-
-    widget = DateInputWidget
-
-    def __init__(self, *, label: str, past: bool = False, **kwargs: Any) -> None:
-        parts = tuple(forms.CharField(required=False, max_length=4) for _ in range(3))
-        super().__init__(parts, label=label, require_all_fields=False, required=False, **kwargs)
-        self.past = past
-
-    def compress(self, data_list: list[str]) -> date | None:
-        if not data_list or not any(part.strip() for part in data_list):
-            return None
-        day, month, year = (part.strip() for part in data_list)
-        missing = [
-            name
-            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
-            if not part
-        ]
-        if missing:
-            raise forms.ValidationError(
-                f"{self.label} must include a {' and a '.join(missing)}", code="incomplete"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid")
-        try:
-            value = date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(
-                f"{self.label} must be a real date", code="invalid"
-            ) from None
-        if self.past and value > timezone.localdate():
-            raise forms.ValidationError(f"{self.label} must be today or in the past", code="future")
-        return value
 
 
 class SearchForm(PageForm):
@@ -88,7 +18,7 @@ class SearchForm(PageForm):
         help_text="Given name, family name or both, or the start of them",
         error_messages={"max_length": f"Name must be {NAME_MAX_LENGTH} characters or fewer"},
     )
-    born_on = DateInputField(label="Date of birth", past=True)
+    born_on = DateInputField(label="Date of birth", past=True, required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
