@@ -76,6 +76,7 @@ class MatrixKind:
     api_export: str
     api_detail: Callable[[Any], str]
     page_list: str
+    page_export: str
     page_detail: Callable[[Any], str]
 
 
@@ -123,6 +124,7 @@ KINDS = {
         api_export="/api/v1/people/export",
         api_detail=lambda person: f"/api/v1/people/{person.pk}",
         page_list="/people/",
+        page_export="/people/export",
         page_detail=lambda person: f"/people/{person.pk}/",
     ),
 }

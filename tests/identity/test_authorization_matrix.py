@@ -119,10 +119,30 @@ def _token_client(user) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
-def _api_list(client: Client, path: str, purpose: str) -> dict:
+def _csv_fields(response) -> dict[str, frozenset[str]]:
+    """Each exported row's non-empty columns, by id."""
+    if response.streaming:
+        text = b"".join(response.streaming_content).decode()
+    else:
+        text = response.content.decode()
+    return {
+        row["id"]: frozenset(k for k, v in row.items() if k != "id" and v != "")
+        for row in csv.DictReader(io.StringIO(text))
+    }
+
+
+def _export_mismatches(where: str, exported: dict, record, expected) -> list[str]:
+    got = exported.get(str(record.pk), frozenset())
+    # An export cell is empty when the value is, so only absence of withheld ones is exact.
+    if not got <= expected.export or (expected.export and str(record.pk) not in exported):
+        return [f"{where}: {sorted(got)} not within {sorted(expected.export)}"]
+    return []
+
+
+def _api_list(client: Client, path: str, purpose: str, **filters: str) -> dict:
     found, cursor = {}, None
     while True:
-        params = {"purpose": purpose, "limit": 200}
+        params = {"purpose": purpose, "limit": 200, **filters}
         if cursor:
             params["cursor"] = cursor
         response = client.get(path, params)
@@ -151,27 +171,21 @@ def test_api_matrix(kind_name):
         response = client.get(kind.api_export, {"purpose": purpose})
         exported: dict[str, frozenset[str]] = {}
         if response.status_code == 200:
-            text = (
-                b"".join(response.streaming_content).decode()
-                if response.streaming
-                else response.content.decode()
-            )
-            for row in csv.DictReader(io.StringIO(text)):
-                exported[row["id"]] = frozenset(k for k, v in row.items() if k != "id" and v != "")
+            exported = _csv_fields(response)
         elif response.status_code != 403:
             failures.append(f"{role}/{org}: export answered {response.status_code}")
+        searched = _api_list(client, kind.api_list, purpose, q=world.prefixes[(role, org)])
         for _, _, record, scenario in world.pairs_for((role, org)):
             expected = expect(kind, role, org, scenario)
             where = f"{role}/{org} {scenario}"
             got = listed.get(str(record.pk), frozenset())
             if got != expected.view:
                 failures.append(f"API list {where}: {sorted(got)} != {sorted(expected.view)}")
-            got = exported.get(str(record.pk), frozenset())
-            # An export cell is empty when the value is, so only absence of withheld ones is exact.
-            if not got <= expected.export or (expected.export and str(record.pk) not in exported):
-                failures.append(
-                    f"API export {where}: {sorted(got)} not within {sorted(expected.export)}"
-                )
+            failures += _export_mismatches(f"API export {where}", exported, record, expected)
+            if world.owners[record.pk] == (role, org):
+                got = searched.get(str(record.pk), frozenset())
+                if got != expected.view:
+                    failures.append(f"API search {where}: {sorted(got)} != {sorted(expected.view)}")
     for (role, org), user, record, scenario in _checked_pairs(world):
         expected = expect(kind, role, org, scenario)
         client = _token_client(user) if not hasattr(user, "_matrix_client") else user._matrix_client
@@ -239,4 +253,13 @@ def test_pages_matrix(kind_name):
                 value = getattr(record, name, None)
                 if isinstance(value, str) and value and value in html:
                     failures.append(f"page list {role}/{org} {scenario}: withheld {name} shown")
+        response = client.get(kind.page_export, {"q": world.prefixes[(role, org)]})
+        exported = _csv_fields(response) if response.status_code == 200 else {}
+        if response.status_code not in (200, 403):
+            failures.append(f"page export {role}/{org}: answered {response.status_code}")
+        for _, _, record, scenario in world.pairs_for((role, org)):
+            if owners[record.pk] == (role, org):
+                expected = expect(kind, role, org, scenario)
+                where = f"page export {role}/{org} {scenario}"
+                failures += _export_mismatches(where, exported, record, expected)
     _report(failures)
