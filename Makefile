@@ -17,7 +17,10 @@ STATIC_FILES := $(patsubst src/burgh/core/static_src/%,build/static/%,\
 run: setup
 	$(BIN)/burgh run
 
-test: setup browser lint typecheck pytest pytest-postgres
+# The SQLite and PostgreSQL passes run side by side (one core each); each pass's output is
+# printed whole when it ends.
+test: setup browser lint typecheck
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 setup: $(DEPS) $(NODE_DEPS) $(CSS) $(STATIC_FILES)
 

@@ -8,6 +8,7 @@ BENCHMARKS = {
     "kernel": "bench.kernel",
     "demo": "bench.demo_load",
     "policy": "bench.policy",
+    "people": "bench.people",
 }
 
 

@@ -231,12 +231,14 @@ def grow(bench: BenchCouncil, people: int, seed: int = 1) -> None:
     statements = [
         """
         INSERT INTO {person} (id, created_at, updated_at, version, given_name, family_name,
-                              date_of_birth, email, phone)
+                              date_of_birth, email, phone, sex, address, postcode, uprn,
+                              golden)
         SELECT gen_random_uuid(), %(batch)s, %(batch)s, 1,
                (%(given)s::text[])[1 + floor(random() * cardinality(%(given)s::text[]))::int],
                (%(family)s::text[])[1 + floor(random() * cardinality(%(family)s::text[]))::int],
                date '1925-01-01' + floor(random() * 36000)::int,
-               '', '07700 900' || lpad(floor(random() * 1000)::int::text, 3, '0')
+               '', '07700 900' || lpad(floor(random() * 1000)::int::text, 3, '0'),
+               '', '', '', '', '{{}}'::jsonb
         FROM generate_series(1, %(n)s)
         """,
         # A council team works with 3% of residents; 70% of those have an allocated worker from

@@ -5,18 +5,31 @@ from django.db import connection
 
 from tests.factories import OrganisationFactory, UserFactory
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def uses_test_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # PostgreSQL-only checks run in the PostgreSQL pass of `make test`; on SQLite they are
-    # left out of the run, not reported as skipped.
+    # `make test` runs the suite twice, on SQLite and on PostgreSQL. PostgreSQL-only checks are
+    # left out of the SQLite pass, and tests that never touch the test database (the linkage
+    # engine, commands run on their own embedded database) out of the PostgreSQL pass: they
+    # ran in the SQLite pass and the database could not change their result. Left out of the
+    # run, not reported as skipped.
     from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    if on_postgres:
-        return
     kept, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+        if on_postgres:
+            drop = not uses_test_database(item)
+        else:
+            drop = item.get_closest_marker("postgres") is not None
+        (dropped if drop else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -43,3 +43,36 @@ def test_policy_benchmark_checks_query_counts_on_postgresql(tmp_path, db):
         assert figure in result.stdout
     # Each kind of viewer costs the same number of queries at both table sizes.
     assert result.stdout.count("(same)") == 5
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_people_benchmark_prints_accuracy_batch_stability_and_online_figures(tmp_path, db):
+    # Generated residents are cached under BURGH_VAR_DIR; the online part makes and drops a
+    # database of its own on the test database's server.
+    env = {
+        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+        "POSTGRES_URL": shared_database_url(),
+        "BENCH_PEOPLE_DATABASE": f"burgh_bench_people_{tmp_path.name}"[:60],
+        "BURGH_VAR_DIR": str(tmp_path),
+    }
+    result = run_module("bench", "--quick", "people", env=env, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT run" not in result.stdout
+    for figure in (
+        "FEBRL4",
+        "splink baseline",
+        "burgh (shipped model)",
+        "precision",
+        "twins",
+        "namesakes",
+        "peak MB",
+        "people kept",
+        "resolve p95",
+        "predict_between p95",
+        "search p95",
+    ):
+        assert figure in result.stdout, figure
+    # Both linkers are measured on the same data: one table row each per data set.
+    assert result.stdout.count("splink baseline") >= 3
+    assert (tmp_path / "bench" / "people").is_dir()

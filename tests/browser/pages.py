@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tests.browser import access_data, people_data
+from tests.browser import access_data, index_data, people_data
 
 
 class State(StrEnum):
@@ -438,5 +438,97 @@ PAGES += [
         error_form={"withdrawn_by": ""},
         expect_text=("Withdraw consent", "Hospital discharge support"),
         given=_SOCIAL_WORKER,
+    ),
+]
+
+# The person index's pages (helper D). Ailsa is made a data steward, and residents sent
+# through the index with fixed ids, by index_data.steward_records.
+_STEWARD = index_data.steward_records
+PAGES += [
+    Page(
+        "people:reviews",
+        State.SIGNED_IN,
+        "Matches to review: the pairs waiting, oldest first, with their weight",
+        expect_text=("Matches to review", "1 pair is waiting", "I MacKay"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:review",
+        State.SIGNED_IN,
+        "A review: the two records side by side, the match explanation, the decision",
+        args=(index_data.REVIEW_ID,),
+        error_form={"note": "Checked the tenancy file"},
+        expect_text=("Are these the same person?", "Only one has it", "Total weight"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:person",
+        State.SIGNED_IN,
+        "A person's golden record: each value's source, the source records, merges",
+        args=(index_data.ISLA_ID,),
+        expect_text=("Where these details come from", "Source records", "Unmerge"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:person",
+        State.SIGNED_IN,
+        "An id merged into another person: where it went",
+        args=(index_data.RETIRED_ID,),
+        expect_text=("This record was merged", "Go to Isla MacKay"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:override",
+        State.SIGNED_IN,
+        "Set the value of one detail (text) over every source",
+        args=(index_data.ISLA_ID, "family_name"),
+        error_form={"value": "", "reason": ""},
+        expect_text=("Family name: set the value to use",),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:override",
+        State.SIGNED_IN,
+        "Set the date of birth over every source (GOV.UK date input)",
+        args=(index_data.ISLA_ID, "date_of_birth"),
+        error_form={"value_day": "31", "value_month": "2", "value_year": "1990", "reason": "x"},
+        expect_text=("Date of birth: set the value to use", "14 May 1990"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:merge",
+        State.SIGNED_IN,
+        "Merge: find the other person by name",
+        args=(index_data.ISLA_ID,),
+        query="?other=Iona+MacKay",
+        error_form={"other": ""},
+        expect_text=("Merge another person into Isla MacKay", "Compare and merge"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:merge-confirm",
+        State.SIGNED_IN,
+        "Merge: check the two people side by side, then give the reason",
+        args=(index_data.ISLA_ID, index_data.OTHER_ID),
+        error_form={"reason": ""},
+        expect_text=("Check before you merge", "Do they agree?"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:unmerge",
+        State.SIGNED_IN,
+        "Unmerge: split a merged person back out",
+        args=(index_data.MERGE_ID,),
+        error_form={"reason": ""},
+        expect_text=("Unmerge person", "Thought to be one person"),
+        given=_STEWARD,
+    ),
+    Page(
+        "people:search",
+        State.SIGNED_IN,
+        "Find a person: best matches for a misspelt name and a postcode",
+        query="?q=Ilsa+McKay&postcode=KL1+4QT",
+        expect_text=("Best matches", "Isla MacKay"),
+        given=_STEWARD,
     ),
 ]

@@ -106,6 +106,7 @@ def test_demo_sign_ins_are_the_documented_accounts(council: DemoCouncil) -> None
         "socialworker@kinloch.example",
         "teamleader@kinloch.example",
         "igofficer@kinloch.example",
+        "steward@kinloch.example",
         "itadmin@kinloch.example",
         "partner@nhs-kinloch.example",
     ]

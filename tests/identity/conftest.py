@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.identity import oidc_provider
+from tests.identity.access_helpers import officer, resident
 
 # The Django test client's own address, where the provider sends people back in client tests.
 TEST_CLIENT_ORIGIN = "http://testserver"
@@ -43,3 +44,17 @@ def browser_provider(settings, provider_for_browser):
     """Burgh on the live server set up to sign in with the browser tests' provider."""
     oidc_provider.configure(settings, provider_for_browser)
     return provider_for_browser
+
+
+@pytest.fixture
+def ig(council, client):
+    """An information-governance officer, signed in on `client`."""
+    user = officer(council)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def eilidh():
+    """A resident the governance tests restrict, share and look up."""
+    return resident()

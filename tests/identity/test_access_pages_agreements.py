@@ -13,7 +13,6 @@ from tests.identity.access_helpers import (
     PERSON,
     agreement,
     date_fields,
-    officer,
     page_text,
     partner,
     resident,
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.django_db
 
 AGREEMENTS = reverse("access:agreements")
 NEW = reverse("access:agreement-new")
-
-
-@pytest.fixture
-def ig(council, client):
-    user = officer(council)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

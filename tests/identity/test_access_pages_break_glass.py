@@ -9,18 +9,11 @@ from django.utils import timezone
 from burgh.identity import policy
 from burgh.identity.models import BreakGlassGrant, Purpose
 from burgh.identity.services.emergency_access import take_emergency_access
-from tests.identity.access_helpers import GOVERNANCE, PERSON, officer, page_text, resident, staff
+from tests.identity.access_helpers import GOVERNANCE, PERSON, page_text, resident, staff
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("access:break-glass")
-
-
-@pytest.fixture
-def ig(council, client):
-    user = officer(council)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -31,11 +24,6 @@ def duty_worker(council):
         full_name="Duncan Out-of-hours",
         email="duncan.ooh@kinloch.example",
     )
-
-
-@pytest.fixture
-def eilidh():
-    return resident()
 
 
 @pytest.fixture

@@ -15,10 +15,8 @@ from tests.identity.access_helpers import (
     PERSON,
     agreement,
     member,
-    officer,
     page_text,
     partner,
-    resident,
     staff,
     team_working_with,
 )
@@ -28,18 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def _log(person) -> str:
     return reverse("access:record-access", args=[PERSON, person.pk])
-
-
-@pytest.fixture
-def ig(council, client):
-    user = officer(council)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def eilidh():
-    return resident()
 
 
 @pytest.fixture

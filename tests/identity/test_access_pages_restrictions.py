@@ -13,7 +13,6 @@ from burgh.identity.services.restrictions import months_after, restrict_record
 from tests.identity.access_helpers import (
     PERSON,
     member,
-    officer,
     page_text,
     partner,
     resident,
@@ -25,18 +24,6 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("access:restrictions")
 NEW = reverse("access:restriction-new")
-
-
-@pytest.fixture
-def ig(council, client):
-    user = officer(council)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def eilidh():
-    return resident()
 
 
 @pytest.fixture

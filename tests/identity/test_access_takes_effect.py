@@ -19,8 +19,8 @@ from burgh.identity.models import (
     Team,
 )
 from burgh.identity.services import sharing
-from burgh.identity.services.tokens import issue_api_token
 from burgh.people.models import Involvement, Person
+from tests.clients import token_client
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -34,13 +34,6 @@ HSC = Purpose.HEALTH_AND_SOCIAL_CARE
 
 def _grant(user, *permissions):
     RoleAssignmentFactory(user=user, role=RoleFactory(permissions=list(permissions)))
-
-
-def _client(user) -> Client:
-    _, secret = issue_api_token(
-        user, name="t", scopes=["people:read"], expires_in=timedelta(days=1)
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
 def _status(client: Client, person: Person, purpose: Purpose = Purpose.SERVICE_DELIVERY) -> int:
@@ -94,21 +87,21 @@ def setting(db):
 
 
 def test_withdrawn_consent_stops_sharing_on_the_next_request(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], HSC) == 200
     sharing.withdraw_consent(setting["consent"], by=setting["officer"])
     assert _status(client, setting["person"], HSC) == 404
 
 
 def test_terminated_agreement_stops_sharing_on_the_next_request(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], HSC) == 200
     sharing.terminate_agreement(setting["agreement"], by=setting["officer"], reason="Flood over")
     assert _status(client, setting["person"], HSC) == 404
 
 
 def test_agreement_past_its_end_date_stops_sharing(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], HSC) == 200
     sharing.update_agreement(
         setting["agreement"],
@@ -119,7 +112,7 @@ def test_agreement_past_its_end_date_stops_sharing(setting):
 
 
 def test_ended_membership_stops_access_on_the_next_request(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], HSC) == 200
     Membership.objects.filter(pk=setting["membership"].pk).update(
         valid_to=timezone.localdate() - timedelta(days=1)
@@ -131,7 +124,7 @@ def test_ended_rapid_response_team_stops_access_for_every_member(setting):
     worker = UserFactory(organisation=setting["council"])
     _grant(worker, "people.view_person")
     MembershipFactory(user=worker, team=setting["team"])
-    nurse, council_worker = _client(setting["nurse"]), _client(worker)
+    nurse, council_worker = token_client(setting["nurse"]), token_client(worker)
     assert _status(nurse, setting["person"], HSC) == 200
     assert _status(council_worker, setting["person"]) == 200
     Team.objects.filter(pk=setting["team"].pk).update(
@@ -142,7 +135,7 @@ def test_ended_rapid_response_team_stops_access_for_every_member(setting):
 
 
 def test_removed_role_stops_access_on_the_next_request(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], HSC) == 200
     RoleAssignment.objects.filter(user=setting["nurse"]).delete()
     assert _status(client, setting["person"], HSC) == 404
@@ -151,7 +144,7 @@ def test_removed_role_stops_access_on_the_next_request(setting):
 def test_expired_break_glass_stops_access_on_the_next_request(setting):
     stranger = UserFactory(organisation=setting["council"])
     _grant(stranger, "people.view_person", "people.break_glass")
-    client = _client(stranger)
+    client = token_client(stranger)
     assert _status(client, setting["person"]) == 403
     response = client.post(
         f"/api/v1/people/{setting['person'].pk}/emergency-access",
@@ -170,7 +163,7 @@ def test_expired_break_glass_stops_access_on_the_next_request(setting):
 
 def test_partner_sees_only_the_agreements_fields(setting):
     body = (
-        _client(setting["nurse"])
+        token_client(setting["nurse"])
         .get(f"/api/v1/people/{setting['person'].pk}", {"purpose": str(HSC)})
         .json()
     )
@@ -178,14 +171,14 @@ def test_partner_sees_only_the_agreements_fields(setting):
 
 
 def test_partner_stating_another_purpose_sees_nothing(setting):
-    client = _client(setting["nurse"])
+    client = token_client(setting["nurse"])
     assert _status(client, setting["person"], Purpose.CRIME_PREVENTION) == 404
 
 
 def test_someone_who_sees_only_the_directory_entry_can_take_emergency_access(setting):
     adviser = UserFactory(organisation=setting["council"])
     _grant(adviser, "people.search", "people.view_person", "people.break_glass")
-    client = _client(adviser)
+    client = token_client(adviser)
     person = setting["person"]
     before = client.get(f"/api/v1/people/{person.pk}").json()
     assert "phone" not in before

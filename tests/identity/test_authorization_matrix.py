@@ -9,15 +9,13 @@ import csv
 import io
 import random
 import re
-from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from burgh.identity import policy
-from burgh.identity.services.tokens import issue_api_token
+from tests.clients import page_client, token_client
 from tests.identity.matrix import KINDS, World, build_world, expect, purpose_for
 
 ALLOWING = {
@@ -112,13 +110,6 @@ def test_policy_matrix(kind_name):
     _report(failures)
 
 
-def _token_client(user) -> Client:
-    _, secret = issue_api_token(
-        user, name="matrix", scopes=["people:read"], expires_in=timedelta(days=1)
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-
 def _csv_fields(response) -> dict[str, frozenset[str]]:
     """Each exported row's non-empty columns, by id."""
     if response.streaming:
@@ -161,8 +152,9 @@ def test_api_matrix(kind_name):
     world = build_world(KINDS[kind_name])
     kind = world.kind
     failures: list[str] = []
+    api_clients: dict[tuple[str, str], Client] = {}
     for (role, org), user in world.users.items():
-        client = _token_client(user)
+        client = api_clients[(role, org)] = token_client(user)
         purpose = purpose_for(org)
         listed = _api_list(client, kind.api_list, purpose)
         count = client.get(kind.api_count, {"purpose": purpose}).json()["count"]
@@ -186,10 +178,9 @@ def test_api_matrix(kind_name):
                 got = searched.get(str(record.pk), frozenset())
                 if got != expected.view:
                     failures.append(f"API search {where}: {sorted(got)} != {sorted(expected.view)}")
-    for (role, org), user, record, scenario in _checked_pairs(world):
+    for (role, org), _user, record, scenario in _checked_pairs(world):
         expected = expect(kind, role, org, scenario)
-        client = _token_client(user) if not hasattr(user, "_matrix_client") else user._matrix_client
-        user._matrix_client = client
+        client = api_clients[(role, org)]
         response = client.get(kind.api_detail(record), {"purpose": purpose_for(org)})
         where = f"API detail {role}/{org} {scenario}"
         if expected.view:
@@ -216,14 +207,7 @@ def test_pages_matrix(kind_name):
     clients: dict = {}
     for (role, org), user, record, scenario in _checked_pairs(world):
         if (role, org) not in clients:
-            client = Client()
-            client.force_login(user)
-            session = client.session
-            session["burgh_signed_in_at"] = session["burgh_last_seen_at"] = (
-                timezone.now().isoformat()
-            )
-            session["burgh_purpose"] = str(purpose_for(org))
-            session.save()
+            client = page_client(user, purpose_for(org))
             clients[(role, org)] = client
         client = clients[(role, org)]
         expected = expect(kind, role, org, scenario)

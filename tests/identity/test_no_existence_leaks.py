@@ -7,18 +7,16 @@ on the pages.
 
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from burgh.identity.models import Organisation, RecordRestriction
 from burgh.identity.services import restrictions
-from burgh.identity.services.tokens import issue_api_token
 from burgh.people.models import Person
+from tests.clients import page_client, token_client
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, RoleFactory, UserFactory
 
 # Parts of an answer that differ on every request whatever the record.
@@ -56,21 +54,14 @@ def records(db):
 
 
 def _api(user) -> Client:
-    _, secret = issue_api_token(
-        user, name="t", scopes=["people:read"], expires_in=timedelta(days=1)
-    )
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client = token_client(user)
     # The first use of a token records it; warm up so both compared answers do the same work.
     client.get(f"/api/v1/people/{uuid.uuid4()}")
     return client
 
 
 def _page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["burgh_signed_in_at"] = session["burgh_last_seen_at"] = timezone.now().isoformat()
-    session.save()
+    client = page_client(user)
     client.get(f"/people/{uuid.uuid4()}/")
     return client
 

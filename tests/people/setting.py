@@ -6,7 +6,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from burgh.identity.models import (
@@ -41,18 +40,6 @@ HOME_UPRN = "134000000001"
 
 def grant(user: User, *permissions: str) -> None:
     RoleAssignmentFactory(user=user, role=RoleFactory(permissions=list(permissions)))
-
-
-def page_client(user: User, purpose: Purpose | None = None) -> Client:
-    """A browser-like client signed in as `user`, past the second-factor step."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["burgh_signed_in_at"] = session["burgh_last_seen_at"] = timezone.now().isoformat()
-    if purpose is not None:
-        session["burgh_purpose"] = str(purpose)
-    session.save()
-    return client
 
 
 @dataclass

@@ -19,7 +19,8 @@ from burgh.identity.models import (
 )
 from burgh.identity.services import sharing
 from burgh.people.models import Household, HouseholdMember, Involvement, Person
-from tests.people.setting import HOME_UPRN, grant, page_client
+from tests.clients import page_client
+from tests.people.setting import HOME_UPRN, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ class TestSearch:
         html = html_of(page_client(setting.adviser).get(SEARCH, {"q": ""}))
 
         assert title(html).startswith("Error: ")
-        assert '<a href="#q">Enter a name or a date of birth</a>' in html
+        assert '<a href="#q">Enter a name, date of birth, postcode or address</a>' in html
 
     def test_a_date_that_does_not_exist_is_an_error_linked_to_the_day(self, setting):
         html = html_of(

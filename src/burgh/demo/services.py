@@ -9,8 +9,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from burgh.core import audit, events
-from burgh.demo.access_control import load_access_control, person_ids
+from burgh.demo.access_control import load_access_control
 from burgh.demo.generator import DEMO_PASSWORD, GAZETTEER_COLUMNS, DemoCouncil, DemoSignIn
+from burgh.demo.index import load_source_records
 from burgh.identity.services.organisation import (
     OrganisationRecord,
     RoleRecord,
@@ -18,7 +19,6 @@ from burgh.identity.services.organisation import (
     TeamRecord,
     import_organisation_structure,
 )
-from burgh.people.services import NewHousehold, NewResident, import_households
 from burgh.places.services import import_gazetteer
 
 
@@ -34,6 +34,12 @@ class LoadReport:
     properties: int
     households: int
     residents: int
+    # The person index: records sent through `resolve`, the people it made of them, how many
+    # records it linked to someone already known, and the pairs left for a data steward.
+    source_records: int
+    people: int
+    linked: int
+    reviews: int
     involvements: int
     agreements: int
     consents: int
@@ -42,7 +48,11 @@ class LoadReport:
 
 
 def load_demo_council(council: DemoCouncil) -> LoadReport:
-    """Write the whole demo council in one transaction; one audit entry and one event say so."""
+    """Write the whole demo council in one transaction; one audit entry and one event say so.
+
+    Residents enter through the person index (`resolve`), which audits and announces each
+    person it makes, as it would for a real council's feeds.
+    """
     started = time.monotonic()
     # Argon2 is slow on purpose: hash the demo password once and share the hash.
     demo_hash = make_password(DEMO_PASSWORD)
@@ -76,27 +86,8 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             ],
         )
         gazetteer = import_gazetteer(council.gazetteer_rows())
-        people = import_households(
-            [
-                NewHousehold(
-                    uprn=h.uprn,
-                    moved_in_on=h.moved_in_on,
-                    members=[
-                        NewResident(
-                            given_name=m.person.given_name,
-                            family_name=m.person.family_name,
-                            date_of_birth=m.person.date_of_birth,
-                            email=m.person.email,
-                            phone=m.person.phone,
-                            relationship=m.relationship,
-                        )
-                        for m in h.members
-                    ],
-                )
-                for h in council.households
-            ]
-        )
-        access = load_access_control(council, person_ids(council))
+        index = load_source_records(council)
+        access = load_access_control(council, index.person_ids)
         counts = {
             "organisations": structure.organisations,
             "teams": structure.teams,
@@ -106,8 +97,12 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "role_assignments": structure.role_assignments,
             "streets": len(council.streets),
             "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
-            "households": people.households,
-            "residents": people.people,
+            "households": len(council.households),
+            "residents": len(council.people),
+            "source_records": index.source_records,
+            "people": index.people,
+            "linked": index.linked,
+            "reviews": index.reviews,
             "involvements": access.involvements,
             "agreements": access.agreements,
             "consents": access.consents,

@@ -26,14 +26,19 @@ from burgh.identity.models import Purpose
 from burgh.identity.services.emergency_access import take_emergency_access
 from burgh.people.access import PERSON
 from burgh.people.downloads import csv_download
+from burgh.people.index_api import RetiredOut, retired_answer
+from burgh.people.index_api import router as index_router
 from burgh.people.paging import page_of_people
 from burgh.people.services import export_people, person_record, person_rows, search_people
 
 router = Router(tags=["people"])
+# Sources, ranked search, merges and reviews: before "/{id}" so their paths are theirs.
+router.add_router("", index_router)
 
 SCOPE = "people:read"
 ETAG = {"description": "The record's version.", "schema": {"type": "string"}}
 LINK = {"description": 'The next page, as `<url>; rel="next"`.', "schema": {"type": "string"}}
+MOVED = {"description": "The person this id was merged into.", "schema": {"type": "string"}}
 WITHHELD = " Left out when you may not receive it."
 PURPOSE_TEXT = (
     "Why you are looking; it is recorded in the access log. Partner agencies see a record "
@@ -189,19 +194,28 @@ def export(request: HttpRequest, params: Query[PeopleFilters]) -> StreamingHttpR
 
 @router.get(
     "/{uuid:person_id}",
-    response=PersonOut,
+    response={200: PersonOut, 301: RetiredOut},
     summary="One person",
     description=(
         "A person you may see, with only the fields you may receive. 404 when there is no such "
         "person or you may not know of them; 403, with `emergency_access_available`, when you "
-        "may know of them but not see them."
+        "may know of them but not see them. An id merged into another person answers 301, "
+        "with `Location` and `merged_into` naming the person it became."
     ),
-    openapi_extra={"responses": {200: {"headers": {"ETag": ETAG}}}},
+    openapi_extra={
+        "responses": {
+            200: {"headers": {"ETag": ETAG}},
+            301: {"headers": {"Location": MOVED}},
+        }
+    },
 )
 def get_person(
     request: HttpRequest, response: HttpResponse, person_id: UUID, params: Query[PurposeParams]
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     viewer = _viewer(request)
+    moved = retired_answer(request, viewer, person_id, params.purpose)
+    if moved is not None:
+        return moved
     person, decision = policy.read(viewer, PERSON, person_id, purpose=params.purpose)
     with_etag(response, person)
     return person_record(person, decision.fields)

@@ -6,22 +6,17 @@ was never used, or a 403 page offering emergency access to those who may take it
 """
 
 import contextlib
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from burgh.core.errors import (
@@ -45,12 +40,17 @@ from burgh.people.forms import (
     SearchForm,
     WithdrawConsentForm,
 )
+from burgh.people.index_display import percent
+from burgh.people.index_views import person_index_context, retired_page, survivor_of
+from burgh.people.pages import PURPOSE_SESSION_KEY, current_purpose, people_page, purpose_context
 from burgh.people.services import export_people, person_record, person_rows, search_people
-from burgh.people.services.records import READ_PERMISSIONS
+from burgh.people.services.ranking import rank_people
+from burgh.people.services.records import READ_PERMISSIONS, load_related, person_fields
+from burgh.people.services.reviews import REVIEW_MATCHES
 
 PAGE_SIZE = 50
-# Where the page remembers why its reader is looking (the matrix tests set it too).
-PURPOSE_SESSION_KEY = "burgh_purpose"
+# How many best matches the search shows above the list of names.
+BEST_MATCHES = 10
 # Set when emergency access has just been taken, so the person page says so once.
 TAKEN_SESSION_KEY = "burgh_emergency_access_taken"
 MANAGE_RESTRICTIONS = "governance.manage_restrictions"
@@ -70,39 +70,6 @@ SUMMARY_ROWS = (
     ("email", "Email"),
     ("phone", "Phone"),
 )
-
-
-def people_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """A page for signed-in staff (sign-in and second factor enforced), never cached.
-
-    The view gets the signed-in user as its second argument.
-    """
-
-    @wraps(view)
-    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        assert isinstance(user, User)
-        return view(request, user, *args, **kwargs)
-
-    wrapped: Callable[..., HttpResponseBase] = never_cache(login_required(page))
-    return wrapped
-
-
-def current_purpose(request: HttpRequest) -> Purpose:
-    """The purpose the reader last gave on these pages; service delivery until they say."""
-    stored = request.session.get(PURPOSE_SESSION_KEY)
-    return Purpose(stored) if stored in Purpose.values else Purpose.SERVICE_DELIVERY
-
-
-def _purpose_context(request: HttpRequest) -> dict[str, Any]:
-    """The current purpose, and a link to change it that comes back to this page.
-
-    It comes back without the page's query: on a search that would repeat the name searched
-    for, and nothing on a page should echo more than the reader typed into its form.
-    """
-    purpose = current_purpose(request)
-    change = f"{reverse('people:purpose')}?{urlencode({'next': request.path})}"
-    return {"purpose": purpose, "purpose_label": purpose.label, "purpose_change_url": change}
 
 
 def _uk_date(value: Any) -> str:
@@ -136,9 +103,12 @@ def search(request: HttpRequest, user: User) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "may_search": any(viewer.has(code) for code in READ_PERMISSIONS),
-        **_purpose_context(request),
+        "may_review": viewer.has(REVIEW_MATCHES),
+        **purpose_context(request),
     }
     if form.is_bound and form.is_valid():
+        context.update(_best_matches(viewer, form, purpose))
+    if form.is_bound and form.is_valid() and form.lists_names:
         text, born_on = form.cleaned_data["q"], form.cleaned_data["born_on"]
         visible = search_people(viewer, text=text, born_on=born_on, purpose=purpose)
         page = Paginator(visible.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -149,6 +119,55 @@ def search(request: HttpRequest, user: User) -> HttpResponse:
             context["export_url"] = f"{reverse('people:export')}?{_kept_query(request)}"
         policy.log_listed(viewer, PERSON, people, purpose=purpose)
     return render(request, "people/search.html", context)
+
+
+def _best_matches(viewer: policy.Viewer, form: SearchForm, purpose: Purpose) -> dict[str, Any]:
+    """The golden records that best fit everything typed, typos and all, best first."""
+    try:
+        ranked = rank_people(
+            viewer,
+            name=form.cleaned_data["q"],
+            date_of_birth=form.cleaned_data["born_on"],
+            postcode=form.cleaned_data["postcode"],
+            address=form.cleaned_data["address"],
+            limit=BEST_MATCHES,
+            purpose=purpose,
+        )
+    except InvalidInputError as error:
+        _form_errors(
+            form,
+            error,
+            {
+                "#/name": "q",
+                "#/postcode": "postcode",
+                "#/address": "address",
+                "#/date_of_birth": "born_on",
+            },
+        )
+        return {}
+    people = [row.person for row in ranked]
+    fields = {row.person.pk: row.fields for row in ranked}
+    addresses = load_related(people, fields)
+    rows = [
+        {"id": row.person.pk, **person_fields(row.person, row.fields, addresses=addresses)}
+        for row in ranked
+    ]
+    shown = set().union(*(row.keys() for row in rows)) if rows else set()
+    columns = [(name, label) for name, label in TABLE_COLUMNS[:2] if name in shown]
+    best = [
+        {
+            "url": reverse("people:person", args=[row["id"]]),
+            "name": _name(row),
+            "cells": [
+                {"shared": name in row, "text": _display(name, row.get(name))}
+                for name, _label in columns
+            ],
+            "fit": percent(ranked_row.probability),
+        }
+        for row, ranked_row in zip(rows, ranked, strict=True)
+    ]
+    policy.log_listed(viewer, PERSON, people, purpose=purpose)
+    return {"ranked": True, "best": best, "best_columns": columns}
 
 
 def _kept_query(request: HttpRequest, **changes: Any) -> str:
@@ -213,7 +232,8 @@ def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def export(request: HttpRequest, user: User) -> HttpResponseBase:
     form = SearchForm(request.GET)
-    if not form.is_valid():
+    # The export is of the list of names: a search by postcode or address alone has none.
+    if not form.is_valid() or not form.lists_names:
         return redirect(f"{reverse('people:search')}?{request.GET.urlencode()}")
     try:
         found = export_people(
@@ -251,7 +271,7 @@ def _refused(
         "person_id": person_id,
         "explanation": error.decision.explanation,
         "can_break_glass": error.decision.can_break_glass,
-        **_purpose_context(request),
+        **purpose_context(request),
     }
     return render(request, "people/refused.html", context, status=403)
 
@@ -273,6 +293,13 @@ def _read(
 @require_http_methods(["GET"])
 def person(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
     viewer = policy.viewer_for(user)
+    survivor = survivor_of(person_id)
+    if survivor is not None:
+        moved = retired_page(request, viewer, person_id, survivor)
+        if moved is not None:
+            return moved
+        # Refused as the survivor would be, and logged against it.
+        person_id = survivor
     found = _read(request, viewer, person_id)
     if isinstance(found, HttpResponse):
         return found
@@ -298,7 +325,7 @@ def person(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
             if decision.can_break_glass
             else ""
         ),
-        **_purpose_context(request),
+        **purpose_context(request),
     }
     just_taken = request.session.pop(TAKEN_SESSION_KEY, None) == str(record.pk)
     if decision.break_glass_id is not None:
@@ -323,6 +350,7 @@ def person(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
         )
     if viewer.has(VIEW_ACCESS_LOG):
         context["access_log_url"] = f"/access/records/{PERSON}/{record.pk}"
+    context.update(person_index_context(viewer, record, decision))
     return render(request, "people/person.html", context)
 
 
@@ -389,18 +417,16 @@ def emergency_access(request: HttpRequest, user: User, person_id: UUID) -> HttpR
         form = EmergencyAccessForm(
             initial={"purpose": purpose_now, "minutes": str(durations[0])}, durations=durations
         )
-    context = {"form": form, "person_id": person_id, **_purpose_context(request)}
+    context = {"form": form, "person_id": person_id, **purpose_context(request)}
     return render(request, "people/emergency_access.html", context)
 
 
 def _agreements_in_force() -> Any:
-    today = timezone.localdate()
-    return DataSharingAgreement.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        terminated_at__isnull=True,
-        starts_on__lte=today,
-        shared_fields__has_key=PERSON,
-    ).order_by("reference")
+    return (
+        DataSharingAgreement.objects.in_force(timezone.localdate())
+        .filter(shared_fields__has_key=PERSON)
+        .order_by("reference")
+    )
 
 
 def _consent_page(
@@ -440,7 +466,7 @@ def consent_new(request: HttpRequest, user: User, person_id: UUID) -> HttpRespon
         else:
             return redirect(reverse("people:person", args=[record.pk]) + "#sharing")
     context = {"form": form, "person_id": record.pk, "has_agreements": agreements.exists()}
-    return render(request, "people/consent_new.html", {**context, **_purpose_context(request)})
+    return render(request, "people/consent_new.html", {**context, **purpose_context(request)})
 
 
 @people_page
@@ -468,4 +494,4 @@ def consent_withdraw(
             )
         return redirect(reverse("people:person", args=[record.pk]) + "#sharing")
     context = {"form": form, "person_id": record.pk, "consent": _consent_row(consent)}
-    return render(request, "people/consent_withdraw.html", {**context, **_purpose_context(request)})
+    return render(request, "people/consent_withdraw.html", {**context, **purpose_context(request)})

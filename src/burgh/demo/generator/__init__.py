@@ -20,12 +20,15 @@ from burgh.demo.generator.model import (
     DemoRestriction,
     DemoRole,
     DemoSignIn,
+    DemoSourceRecord,
+    DemoSourceSystem,
     DemoStaff,
     DemoStreet,
     DemoTeam,
 )
 from burgh.demo.generator.places import build_gazetteer
 from burgh.demo.generator.residents import ResidentMaker, place_households
+from burgh.demo.generator.sources import SOURCE_SYSTEMS, build_source_records
 from burgh.demo.generator.staff import ROLES, build_organisation, sign_ins
 
 __all__ = [
@@ -43,6 +46,8 @@ __all__ = [
     "DemoRestriction",
     "DemoRole",
     "DemoSignIn",
+    "DemoSourceRecord",
+    "DemoSourceSystem",
     "DemoStaff",
     "DemoStreet",
     "DemoTeam",
@@ -76,6 +81,9 @@ def build_council(residents: int, seed: int, *, name: str = "Kinloch Council") -
     involvements, agreements, consents, restrictions = build_access(
         random.Random(f"burgh-demo-access-{seed}"), households, staff
     )
+    source_records = build_source_records(
+        random.Random(f"burgh-demo-sources-{seed}"), households, properties, streets, involvements
+    )
 
     return DemoCouncil(
         name=name,
@@ -92,6 +100,8 @@ def build_council(residents: int, seed: int, *, name: str = "Kinloch Council") -
         agreements=agreements,
         consents=consents,
         restrictions=restrictions,
+        source_systems=list(SOURCE_SYSTEMS),
+        source_records=source_records,
     )
 
 

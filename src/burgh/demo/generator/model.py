@@ -99,6 +99,8 @@ class DemoPerson:
     date_of_birth: date
     email: str = ""
     phone: str = ""
+    # "female" or "male", as the generator chose the given name.
+    sex: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,32 @@ class DemoRestriction:
     review_every_months: int = 6
 
 
+@dataclass(frozen=True)
+class DemoSourceSystem:
+    """A council system or partner feed that sends person records; higher trust wins names."""
+
+    slug: str
+    name: str
+    trust: int
+
+
+@dataclass(frozen=True)
+class DemoSourceRecord:
+    """One system's record of a resident: `person` indexes `DemoCouncil.people`.
+
+    `attributes` are (field, value) pairs as the system holds them, blanks left out.
+    """
+
+    system: str
+    source_id: str
+    person: int
+    attributes: tuple[tuple[str, str], ...]
+    received_on: date
+
+    def attribute_map(self) -> dict[str, str]:
+        return dict(self.attributes)
+
+
 @dataclass
 class DemoCouncil:
     name: str
@@ -188,6 +216,8 @@ class DemoCouncil:
     agreements: list[DemoAgreement] = field(default_factory=list)
     consents: list[DemoConsent] = field(default_factory=list)
     restrictions: list[DemoRestriction] = field(default_factory=list)
+    source_systems: list[DemoSourceSystem] = field(default_factory=list)
+    source_records: list[DemoSourceRecord] = field(default_factory=list)
 
     @property
     def people(self) -> list[DemoPerson]:

@@ -160,6 +160,7 @@ class ResidentMaker:
             father.family_name,
             son_born,
             *self._contact(father.given_name, father.family_name),
+            sex="male",
         )
         members.append(self._member("child", son))
         return members
@@ -175,10 +176,12 @@ class ResidentMaker:
         members = [self._member("householder", first)]
         if self.rng.random() < 0.8:
             members.append(self._member("partner", self._partner(first)))
+        grandparent_sex = self._sex()
         grandparent = DemoPerson(
-            self._given_name(self._sex()),
+            self._given_name(grandparent_sex),
             first.family_name,
             self._born_between(first.date_of_birth, -38, -22),
+            sex=grandparent_sex,
         )
         members.append(self._member("parent", grandparent))
         members += self._children(first, self.rng.randint(1, 2))
@@ -187,9 +190,14 @@ class ResidentMaker:
     def _couple_with_adult_child(self) -> list[DemoMember]:
         first = self._adult(45, 68)
         child_born = self._born_between(first.date_of_birth, 20, 34)
-        given = self._given_name(self._sex())
+        child_sex = self._sex()
+        given = self._given_name(child_sex)
         child = DemoPerson(
-            given, first.family_name, child_born, *self._contact(given, first.family_name)
+            given,
+            first.family_name,
+            child_born,
+            *self._contact(given, first.family_name),
+            sex=child_sex,
         )
         return [
             self._member("householder", first),
@@ -203,18 +211,20 @@ class ResidentMaker:
         return DemoMember(person, relationship)
 
     def _adult(self, youngest: int, oldest: int, sex: str | None = None) -> DemoPerson:
-        given = self._given_name(sex or self._sex())
+        sex = sex or self._sex()
+        given = self._given_name(sex)
         family = self._family_name()
         born = REFERENCE_DATE - timedelta(days=self.rng.randint(youngest * 365, oldest * 365 + 364))
-        return DemoPerson(given, family, born, *self._contact(given, family))
+        return DemoPerson(given, family, born, *self._contact(given, family), sex=sex)
 
     def _partner(self, first: DemoPerson) -> DemoPerson:
-        given = self._given_name(self._sex())
+        sex = self._sex()
+        given = self._given_name(sex)
         # Most partners share a family name; some keep their own.
         family = first.family_name if self.rng.random() < 0.6 else self._family_name()
         born = first.date_of_birth + timedelta(days=self.rng.randint(-6 * 365, 6 * 365))
         born = min(born, REFERENCE_DATE - timedelta(days=18 * 365 + 5))
-        return DemoPerson(given, family, born, *self._contact(given, family))
+        return DemoPerson(given, family, born, *self._contact(given, family), sex=sex)
 
     def _children(self, parent: DemoPerson, count: int) -> list[DemoMember]:
         children = []
@@ -223,13 +233,16 @@ class ResidentMaker:
             # Born when the parent was 18 or older, and no later than the reference day.
             earliest = max(parent_age_days - 18 * 365 - 364, 0)
             born = REFERENCE_DATE - timedelta(days=self.rng.randint(0, min(earliest, 17 * 365)))
-            children.append(DemoPerson(self._given_name(self._sex()), parent.family_name, born))
+            sex = self._sex()
+            children.append(DemoPerson(self._given_name(sex), parent.family_name, born, sex=sex))
             if count >= 2 and len(children) == 1 and self.rng.random() < 0.12:
                 # Twins: same birthday and family name, different given names.
-                twin_name = self._given_name(self._sex())
+                twin_sex = self._sex()
+                twin_name = self._given_name(twin_sex)
                 while twin_name == children[0].given_name:
-                    twin_name = self._given_name(self._sex())
-                children.append(DemoPerson(twin_name, parent.family_name, born))
+                    twin_sex = self._sex()
+                    twin_name = self._given_name(twin_sex)
+                children.append(DemoPerson(twin_name, parent.family_name, born, sex=twin_sex))
         return [self._member("child", child) for child in children[:count]]
 
     def _born_between(self, other: date, years_after_min: int, years_after_max: int) -> date:

@@ -87,7 +87,8 @@ ROLES = (
         "Keeps the people and place indexes right: reviews matches, merges and unmerges.",
         (
             "people.review_matches",
-            "people.merge_records",
+            "people.merge_people",
+            "people.manage_source_records",
             "places.manage_gazetteer",
             "people.search",
             "people.view_all_people",
@@ -388,6 +389,7 @@ SIGN_IN_PLAN = (
     SignInPlan("socialworker@kinloch.example", "children-and-families-north", "member"),
     SignInPlan("teamleader@kinloch.example", "children-and-families-north", "leader"),
     SignInPlan("igofficer@kinloch.example", "information-governance", "member"),
+    SignInPlan("steward@kinloch.example", "data-and-systems", "member"),
     SignInPlan("itadmin@kinloch.example", "it-service-desk", "member", is_staff=True),
     SignInPlan("partner@nhs-kinloch.example", "community-health", "member"),
 )

@@ -111,17 +111,16 @@ def restriction_new(request: HttpRequest, user: User) -> HttpResponse:
         return _lookup_page(request, lookup)
     kind = policy.get(lookup.cleaned_data["kind"])
     record_id = lookup.cleaned_data["record"]
-    record = kind.model._default_manager.filter(pk=record_id).first()
-    if record is None:
-        lookup.add_error("record", f"There is no {kind.label} with that id")
-        return _lookup_page(request, lookup)
     existing = service.restriction_on(kind.name, record_id)
     if existing is not None:
         messages.info(request, "The record is already restricted. Change who is named here.")
         return redirect("access:restriction", existing.pk)
-    label = record_labels(policy.viewer_for(user), [(kind.name, record_id)])[
+    label = record_labels(policy.viewer_for(user), [(kind.name, record_id)]).get(
         (kind.name, str(record_id))
-    ]
+    )
+    if label is None:
+        lookup.add_error("record", f"There is no {kind.label} with that id")
+        return _lookup_page(request, lookup)
     form = RestrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

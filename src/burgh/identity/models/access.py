@@ -30,8 +30,20 @@ class LawfulBasis(models.TextChoices):
     PUBLIC_TASK = "public_task", "Public task (article 6(1)(e))"
 
 
+class AgreementQuerySet(models.QuerySet["DataSharingAgreement"]):
+    def in_force(self, day: date) -> "AgreementQuerySet":
+        """Agreements sharing on `day`: started, not past their end date, not terminated."""
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            terminated_at__isnull=True,
+            starts_on__lte=day,
+        )
+
+
 class DataSharingAgreement(BurghModel):
     """A register entry: who receives which records and fields, why, on what basis, until when."""
+
+    objects = AgreementQuerySet.as_manager()
 
     reference = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=200)

@@ -90,7 +90,7 @@ def why(
 ) -> Decision:
     """The decision about one record and the rule behind it; nothing is logged."""
     kind = get(kind) if isinstance(kind, str) else kind
-    return decide(grants_for(_viewer(user), kind, purpose), action, record_id)
+    return decide(grants_for(_viewer(user), kind, purpose), action, record_id)[1]
 
 
 @dataclass
@@ -154,8 +154,7 @@ def read(
     """
     viewer = _viewer(user)
     kind = get(kind) if isinstance(kind, str) else kind
-    decision = decide(grants_for(viewer, kind, purpose), action, record_id)
-    record = kind.model._default_manager.filter(pk=record_id).first() if decision.allowed else None
+    record, decision = decide(grants_for(viewer, kind, purpose), action, record_id)
     person_id = kind.person_id(record) if record is not None else None
     log_action = {
         Action.VIEW: AccessLogEntry.Action.VIEWED,

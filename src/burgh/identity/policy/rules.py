@@ -13,7 +13,7 @@ from functools import reduce
 from typing import Any
 from uuid import UUID
 
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from burgh.identity.models import ConsentRecord, Purpose, RecordRestriction
@@ -257,29 +257,34 @@ def hidden_by_restriction(viewer: Viewer, kind: RecordKind) -> Q:
     return Q(pk__in=_restriction(kind).values("record_id")) & ~_named_filter(viewer, kind)
 
 
-def decide(grants: Grants, action: Action, record_id: Any) -> Decision:
-    """Decide about one record with one query: the record, each grant's verdict, restriction."""
+def decide(grants: Grants, action: Action, record_id: Any) -> tuple[Any, Decision]:
+    """Decide about one record with one query that loads it with each grant's verdict.
+
+    Returns the record only when the decision allows the action, so a refused record's
+    values never leave this function.
+    """
     kind, viewer = grants.kind, grants.viewer
     annotations: dict[str, Any] = {
-        f"g{index}": _flag(grant.q) for index, grant in enumerate(grants.all)
+        f"_policy_g{index}": _flag(grant.q) for index, grant in enumerate(grants.all)
     }
-    annotations["restricted"] = _flag(hidden_by_restriction(viewer, kind))
+    annotations["_policy_restricted"] = _flag(hidden_by_restriction(viewer, kind))
     if grants.partner_relationship is not None:
-        annotations["related"] = _flag(grants.partner_relationship)
+        annotations["_policy_related"] = _flag(grants.partner_relationship)
     try:
-        row = (
-            kind.model._default_manager.filter(pk=record_id)
-            .annotate(**annotations)
-            .values(*annotations)
-            .first()
-        )
-    except (ValueError, TypeError, models.ObjectDoesNotExist):
+        row = kind.model._default_manager.filter(pk=record_id).annotate(**annotations).first()
+    except (ValueError, TypeError, ValidationError):
         row = None
+    decision = _verdict(grants, action, row)
+    return (row if decision.allowed else None), decision
+
+
+def _verdict(grants: Grants, action: Action, row: Any) -> Decision:
+    kind, viewer = grants.kind, grants.viewer
     if row is None:
         return Decision(False, Rule.NOT_FOUND, f"there is no {kind.label} with that id")
-    if row["restricted"]:
+    if row._policy_restricted:
         return Decision(False, Rule.RESTRICTED, f"the {kind.label} is restricted to named people")
-    matching = [grant for index, grant in enumerate(grants.all) if row[f"g{index}"]]
+    matching = [g for index, g in enumerate(grants.all) if getattr(row, f"_policy_g{index}")]
     permitted = [grant for grant in matching if action in grant.actions]
     if permitted:
         first = permitted[0]
@@ -306,7 +311,7 @@ def decide(grants: Grants, action: Action, record_id: Any) -> Decision:
         )
     if grants.refusal is not None:
         return Decision(False, grants.refusal, grants.refusal_explanation)
-    if row.get("related"):
+    if getattr(row, "_policy_related", False):
         return Decision(
             False,
             Rule.NO_CONSENT,

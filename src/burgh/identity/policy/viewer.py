@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Q
 from django.utils import timezone
 
 from burgh.identity.models import (
@@ -76,13 +75,7 @@ def viewer_for(user: User, *, now: datetime | None = None) -> Viewer:
     }
     agreements: tuple[DataSharingAgreement, ...] = ()
     if organisation is not None and not council:
-        agreements = tuple(
-            DataSharingAgreement.objects.filter(
-                partners=organisation,
-                terminated_at__isnull=True,
-                starts_on__lte=day,
-            ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        )
+        agreements = tuple(DataSharingAgreement.objects.in_force(day).filter(partners=organisation))
     break_glass = tuple(
         BreakGlassGrant.objects.filter(user=user, starts_at__lte=now, expires_at__gt=now)
     )

@@ -25,6 +25,10 @@ SCOPES: dict[str, str] = {
         "Find and read person records, as far as your access allows, export them if your "
         "role may, and take emergency access."
     ),
+    "people:write": (
+        "Send source records to the person index, and merge, unmerge and review people, as "
+        "far as your role allows."
+    ),
 }
 
 MAX_LIFETIME = timedelta(days=365)

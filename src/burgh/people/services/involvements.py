@@ -21,7 +21,7 @@ from burgh.people.models import Involvement, Person
 MAX_REASON_LENGTH = 200
 
 
-def _may_change(by: User, person_id: Any, purpose: Purpose) -> tuple[policy.Viewer, policy.Rule]:
+def may_change(by: User, person_id: Any, purpose: Purpose) -> tuple[policy.Viewer, policy.Rule]:
     """The policy's leave to change this person, logged; refused as a read would be."""
     viewer = policy.viewer_for(by)
     kind = policy.get(PERSON)
@@ -48,7 +48,7 @@ def _may_change(by: User, person_id: Any, purpose: Purpose) -> tuple[policy.View
     return viewer, decision.rule
 
 
-def _log_change(viewer: policy.Viewer, person_id: Any, purpose: Purpose, rule: str) -> None:
+def log_change(viewer: policy.Viewer, person_id: Any, purpose: Purpose, rule: str) -> None:
     policy.log_access(
         viewer,
         policy.get(PERSON),
@@ -93,7 +93,7 @@ def start_involvement(
     purpose: Purpose = Purpose.SERVICE_DELIVERY,
 ) -> Involvement:
     """Record that `team` works with `person` from `started_on`, with `worker` allocated."""
-    viewer, rule = _may_change(by, person.pk, purpose)
+    viewer, rule = may_change(by, person.pk, purpose)
     errors: list[dict[str, str]] = []
     reason = reason.strip()
     if not reason:
@@ -114,7 +114,7 @@ def start_involvement(
         involvement = Involvement.objects.create(
             person=person, team=team, worker=worker, reason=reason, started_on=started_on
         )
-        _log_change(viewer, person.pk, purpose, rule)
+        log_change(viewer, person.pk, purpose, rule)
         record_change(involvement, "started", _snapshot(involvement), actor=by, stream=person)
     return involvement
 
@@ -127,7 +127,7 @@ def end_involvement(
     purpose: Purpose = Purpose.SERVICE_DELIVERY,
 ) -> Involvement:
     """Close an involvement on `ended_on`; its team keeps access until the end of that day."""
-    viewer, rule = _may_change(by, involvement.person_id, purpose)
+    viewer, rule = may_change(by, involvement.person_id, purpose)
     with transaction.atomic():
         locked = Involvement.objects.select_for_update().get(pk=involvement.pk)
         if locked.ended_on is not None:
@@ -147,7 +147,7 @@ def end_involvement(
         locked.ended_on = ended_on
         locked.version += 1
         locked.save(update_fields=["ended_on", "version", "updated_at"])
-        _log_change(viewer, locked.person_id, purpose, rule)
+        log_change(viewer, locked.person_id, purpose, rule)
         record_change(
             locked,
             "ended",
@@ -167,7 +167,7 @@ def allocate_worker(
     purpose: Purpose = Purpose.SERVICE_DELIVERY,
 ) -> Involvement:
     """Allocate `worker` to an open involvement (None leaves it with the team alone)."""
-    viewer, rule = _may_change(by, involvement.person_id, purpose)
+    viewer, rule = may_change(by, involvement.person_id, purpose)
     with transaction.atomic():
         locked = (
             Involvement.objects.select_for_update().select_related("team").get(pk=involvement.pk)
@@ -182,7 +182,7 @@ def allocate_worker(
         locked.worker = worker
         locked.version += 1
         locked.save(update_fields=["worker", "version", "updated_at"])
-        _log_change(viewer, locked.person_id, purpose, rule)
+        log_change(viewer, locked.person_id, purpose, rule)
         record_change(
             locked,
             "allocated",

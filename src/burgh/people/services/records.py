@@ -93,7 +93,8 @@ def search_people(
     given name and id. Only the columns some row may show are loaded.
     """
     visible: policy.Visible[Person] = policy.visible(viewer, PERSON, action=action, purpose=purpose)
-    people = visible.queryset
+    # A merged-away id is a redirect, not a resident: it is never listed.
+    people = visible.queryset.filter(merged_into__isnull=True)
     if text.strip():
         people = people.filter(_name_filter(visible, text))
     if born_on is not None:

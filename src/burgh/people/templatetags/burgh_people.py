@@ -1,4 +1,4 @@
-"""Template helpers for the people pages: whether "Find a person" belongs in the navigation."""
+"""Template helpers for the navigation: whether "Find a person" and "Matches to review" belong."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from django import template
 from burgh.identity.models import User
 from burgh.identity.permissions import current_roles
 from burgh.people.services.records import READ_PERMISSIONS
+from burgh.people.services.reviews import REVIEW_MATCHES
 
 register = template.Library()
 
@@ -14,8 +15,16 @@ register = template.Library()
 @register.filter
 def may_find_people(user: Any) -> bool:
     """Whether "Find a person" belongs in this person's navigation: any people read permission."""
+    return not _permissions(user).isdisjoint(READ_PERMISSIONS)
+
+
+@register.filter
+def may_review_matches(user: Any) -> bool:
+    """Whether "Matches to review" belongs in this person's navigation: a data steward's."""
+    return REVIEW_MATCHES in _permissions(user)
+
+
+def _permissions(user: Any) -> set[str]:
     if not isinstance(user, User) or not user.is_active:
-        return False
-    return any(
-        code in READ_PERMISSIONS for role in current_roles(user) for code in role.permissions
-    )
+        return set()
+    return {code for role in current_roles(user) for code in role.permissions}

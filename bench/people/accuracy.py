@@ -1,0 +1,149 @@
+"""Accuracy: pairwise precision, recall and F1 of Burgh's engine beside plain Splink.
+
+On FEBRL 1-4 and on generated residents, in the same run: Burgh with its shipped model, Burgh
+trained on the data itself (unsupervised, as the baseline is), and the plain Splink baseline
+(bench/people/baseline.py) with and without an address comparison (the better of the two is
+the one to beat). On the generated residents it also counts the known pairs of different
+people (twins, generations, spouses, namesakes) that each merged. Quick mode (CI): FEBRL4 and
+a small town, Burgh's shipped model and the baseline without address only.
+Targets: Burgh F1 >= 0.999 on FEBRL4 and >= 0.997 on FEBRL3; on the generated residents at
+least the baseline's F1 with fewer known traps merged.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bench.people import baseline
+from bench.people.data import Dataset, febrl, residents
+from bench.people.metrics import Accuracy, merged_traps, pairwise
+from burgh.people.linkage.synthetic import HARD_NEGATIVE_KINDS
+
+TARGETS = {"FEBRL4": 0.999, "FEBRL3": 0.997}
+
+
+@dataclass
+class Row:
+    dataset: str
+    records: int
+    linker: str
+    accuracy: Accuracy
+    seconds: float
+    traps: Counter[str] = field(default_factory=Counter)
+    trap_pairs: int = 0  # known pairs of different people in the data
+
+
+def burgh_rows(data: Dataset, *, trained: bool, u_max_pairs: float) -> list[Row]:
+    from burgh.people.linkage import Model
+    from burgh.people.linkage.batch import link_records
+    from burgh.people.linkage.training import train
+
+    shipped = Model.default()
+    rows = []
+    models = [("burgh (shipped model)", shipped, 0.0)]
+    if trained:
+        started = time.perf_counter()
+        model = train(data.records, seed=1, u_max_pairs=u_max_pairs)
+        models.append(("burgh (trained here)", model, time.perf_counter() - started))
+    for name, model, training in models:
+        started = time.perf_counter()
+        result = link_records(data.records, model)
+        took = time.perf_counter() - started + training
+        rows.append(_row(data, name, result.clusters, took))
+    return rows
+
+
+def baseline_row(data: Dataset, *, address: bool, u_max_pairs: float) -> Row:
+    run = baseline.link(
+        data.records, files=data.files or None, address=address, u_max_pairs=u_max_pairs
+    )
+    name = "splink + address" if address else "splink baseline"
+    return _row(data, name, run.clusters, run.train_seconds + run.link_seconds)
+
+
+def _row(data: Dataset, linker: str, clusters: dict[str, str], seconds: float) -> Row:
+    return Row(
+        data.name,
+        len(data.records),
+        linker,
+        pairwise(clusters, data.truth),
+        seconds,
+        merged_traps(clusters, data.hard_negative_pairs),
+        len(data.hard_negative_pairs),
+    )
+
+
+def print_table(rows: list[Row]) -> None:
+    print(
+        f"{'data':<26} {'records':>9} {'linker':<22} {'precision':>9} {'recall':>8} "
+        f"{'F1':>8} {'FP pairs':>9} {'FN pairs':>9} {'traps':>7} {'s':>7}"
+    )
+    for row in rows:
+        a = row.accuracy
+        traps = f"{sum(row.traps.values()):>7}" if row.trap_pairs else f"{'':>7}"
+        print(
+            f"{row.dataset:<26} {row.records:>9,} {row.linker:<22} {a.precision:>9.4f} "
+            f"{a.recall:>8.4f} {a.f1:>8.4f} {a.false_positives:>9,} {a.false_negatives:>9,} "
+            f"{traps} {row.seconds:>7.1f}"
+        )
+
+
+def print_traps(rows: list[Row], datasets: list[Dataset]) -> None:
+    for data in datasets:
+        if not data.hard_negative_pairs:
+            continue
+        known = Counter(kind for _, _, kind in data.hard_negative_pairs)
+        print(f"known pairs of different people merged into one, {data.name}:")
+        print(f"  {'linker':<22} " + " ".join(f"{kind:>12}" for kind in HARD_NEGATIVE_KINDS))
+        print(
+            f"  {'(pairs known)':<22} " + " ".join(f"{known[k]:>12,}" for k in HARD_NEGATIVE_KINDS)
+        )
+        for row in rows:
+            if row.dataset == data.name:
+                counts = " ".join(f"{row.traps[kind]:>12,}" for kind in HARD_NEGATIVE_KINDS)
+                print(f"  {row.linker:<22} {counts}")
+
+
+def verdicts(rows: list[Row]) -> list[str]:
+    """One line per target: met or missed, with the figures."""
+    lines = []
+    for row in rows:
+        target = TARGETS.get(row.dataset)
+        if target and row.linker.startswith("burgh"):
+            met = "met" if row.accuracy.f1 >= target else "MISSED"
+            lines.append(
+                f"{row.dataset}, {row.linker}: F1 {row.accuracy.f1:.4f} >= {target}: {met}"
+            )
+    generated = [row for row in rows if row.trap_pairs]
+    ours = [row for row in generated if row.linker.startswith("burgh")]
+    splink = [row for row in generated if row.linker.startswith("splink")]
+    if ours and splink:
+        base = max(splink, key=lambda row: row.accuracy.f1)  # the better of the baselines
+        for row in ours:
+            better_f1 = row.accuracy.f1 >= base.accuracy.f1
+            fewer = sum(row.traps.values()) < sum(base.traps.values())
+            met = "met" if better_f1 and fewer else "MISSED"
+            lines.append(
+                f"{row.dataset}, {row.linker}: F1 {row.accuracy.f1:.4f} vs {base.linker} "
+                f"{base.accuracy.f1:.4f}, traps merged {sum(row.traps.values())} vs "
+                f"{sum(base.traps.values())}: {met}"
+            )
+    return lines
+
+
+def run(quick: bool = False) -> None:
+    u_max_pairs = 1e6 if quick else 5e6
+    febrls = (4,) if quick else (1, 2, 3, 4)
+    datasets = [febrl(number) for number in febrls]
+    datasets.append(residents(1_500 if quick else 10_000, seed=11))
+    rows: list[Row] = []
+    for data in datasets:
+        rows += burgh_rows(data, trained=not quick, u_max_pairs=u_max_pairs)
+        for address in (False,) if quick else (False, True):
+            rows.append(baseline_row(data, address=address, u_max_pairs=u_max_pairs))
+        print(f"  {data.name}: done", flush=True)
+    print("accuracy (pairwise over all record pairs; s = training + linking):")
+    print_table(rows)
+    print_traps(rows, datasets)
+    for line in verdicts(rows):
+        print(f"  {line}")
