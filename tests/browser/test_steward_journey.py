@@ -19,7 +19,8 @@ def test_review_a_pair_then_undo_a_mistaken_merge(tab, reach):
     page = tab.page
 
     goto(tab, "/people/")
-    page.get_by_role("link", name="Matches to review").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Matches to review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matches to review")
     page.get_by_role("link", name="Review I MacKay").click()
 
