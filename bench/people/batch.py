@@ -39,6 +39,7 @@ def child(engine: str, records_wanted: int) -> dict[str, float]:
 
         result = link_records(records)
         clusters, extra = result.clusters, {"pairs_scored": float(result.pairs_scored)}
+        extra.update({f"stage_{name}": secs for name, secs in result.stage_seconds.items()})
         seconds = time.perf_counter() - started
     else:
         from bench.people import baseline
@@ -108,6 +109,12 @@ def run(quick: bool = False) -> None:
             f"  {name:<18} {figures['seconds']:>8.1f} {trained} {figures['peak_mb']:>8.0f} "
             f"{figures['loaded_mb']:>10.0f} {figures['people']:>9,} {figures['f1']:>7.4f}"
         )
+    stages = ", ".join(
+        f"{name[len('stage_') :]} {secs:.1f}"
+        for name, secs in burgh.items()
+        if name.startswith("stage_")
+    )
+    print(f"  burgh's stages (s): {stages}; {burgh['pairs_scored']:,.0f} pairs scored")
     ratio = burgh["seconds"] / max(splink["seconds"], 1e-9)
     print(f"  ratio burgh/splink (link time): {ratio:.2f}")
     if not quick:

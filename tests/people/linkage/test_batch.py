@@ -161,9 +161,11 @@ def test_pairs_between_the_thresholds_come_back_for_review(model):
     review = model.with_thresholds(match_weight=60.0, review_weight=0.0)
     result = link_records(ELIZABETH[:2], review)
     assert result.clusters["ct:1"] != result.clusters["hs:9"]
-    [(left, right, score)] = result.review_pairs
-    assert {left, right} == {"ct:1", "hs:9"}
+    [pair] = result.review_pairs
+    assert {pair.left, pair.right} == {"ct:1", "hs:9"}
+    score = pair.score
     assert 0.0 <= score.weight < 60.0
+    assert score.weight == pytest.approx(pair.weight, abs=1e-6)
     assert any("Liz and Elizabeth" in level.label for level in score.levels)
 
 

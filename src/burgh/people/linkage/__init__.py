@@ -1,7 +1,7 @@
 """The person-matching engine: features, a Fellegi-Sunter model trained with Splink, guards,
 batch linkage with constrained clustering, and stable person ids. Pure Python: no Django."""
 
-from burgh.people.linkage.batch import LinkResult, link_features, link_records
+from burgh.people.linkage.batch import LinkResult, ReviewPair, link_features, link_records
 from burgh.people.linkage.blocking import blocking_keys
 from burgh.people.linkage.features import FIELDS, Features, InvalidRecord, prepare
 from burgh.people.linkage.guards import conflict
@@ -17,6 +17,7 @@ __all__ = [
     "LevelScore",
     "LinkResult",
     "Model",
+    "ReviewPair",
     "Score",
     "assign_stable_ids",
     "blocking_keys",

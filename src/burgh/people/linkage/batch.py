@@ -8,15 +8,22 @@ and match weights that ended up in different clusters are returned for review.
 
 import gc
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from burgh.people.linkage import splink_bridge as bridge
-from burgh.people.linkage.blocking import BLOCKING_KEYS_SQL, MAX_BLOCK_SIZE
+from burgh.people.linkage.blocking import (
+    BLOCKING_KEYS_SQL,
+    MAX_BLOCK_SIZE,
+    MAX_NAME_BLOCK_SIZE,
+)
 from burgh.people.linkage.clustering import cluster
 from burgh.people.linkage.features import FeatureColumns, Features
 from burgh.people.linkage.guards import conflict
@@ -27,12 +34,49 @@ from burgh.people.linkage.training import linker_for, prepare_all
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ReviewPair:
+    """Two records in different clusters whose weight lies between the review and match
+    weights. The full explanation (score) is worked out only when asked for: a batch of a
+    million records can hold hundreds of thousands of these, and most callers want a few."""
+
+    left: str
+    right: str
+    weight: float
+    _explain: Callable[[], Score] = field(repr=False, compare=False)
+
+    @property
+    def score(self) -> Score:
+        return self._explain()
+
+
 @dataclass
 class LinkResult:
     clusters: dict[str, str]  # record key -> cluster (person) id
     pairs_scored: int
-    review_pairs: list[tuple[str, str, Score]] = field(default_factory=list)
     links_refused: int = 0  # joins a conflict or a steward's "different" refused
+    # Wall seconds of each stage (prepare, pairs, predict, cluster), in the order they ran.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    # Finds the review pairs when first asked for: a linked export (the link command) has no
+    # use for them, and at a million records they cost seconds.
+    _find_reviews: Callable[[], list[ReviewPair]] = field(default=list, repr=False)
+
+    @cached_property
+    def review_pairs(self) -> list[ReviewPair]:
+        """Pairs between the review and match weights left in different clusters and not
+        barred, strongest first."""
+        return self._find_reviews()
+
+
+class _Stopwatch:
+    def __init__(self, into: dict[str, float]) -> None:
+        self._into = into
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._into[stage] = self._into.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def candidate_pairs(connection: duckdb.DuckDBPyConnection, max_block_size: int) -> int:
@@ -50,7 +94,9 @@ def candidate_pairs(connection: duckdb.DuckDBPyConnection, max_block_size: int) 
             SELECT key, rid FROM burgh_keys
             WHERE key IN (
                 SELECT key FROM burgh_keys GROUP BY key
-                HAVING count(*) BETWEEN 2 AND {int(max_block_size)}
+                HAVING count(*) BETWEEN 2 AND CASE WHEN starts_with(key, 'm:')
+                    THEN {min(int(max_block_size), MAX_NAME_BLOCK_SIZE)}
+                    ELSE {int(max_block_size)} END
             )
         )
         SELECT DISTINCT '0' AS match_key, a.rid AS join_key_l, b.rid AS join_key_r
@@ -68,12 +114,15 @@ def splink_predict(
     threshold: float | None = None,
     max_block_size: int = MAX_BLOCK_SIZE,
     retain_levels: bool = False,
+    stages: dict[str, float] | None = None,
 ) -> tuple[pa.Table, int]:
     """Splink's scores for pairs of rows (by position): the candidate pairs from the blocking
     keys, or exactly `pairs`. Returns the predictions at or above `threshold` (all when None)
     and how many pairs were scored. retain_levels keeps Splink's level of every comparison
-    (gamma_<name>) and its weights (mw_<name>, mw_tf_adj_<name>).
+    (gamma_<name>) and its weights (mw_<name>, mw_tf_adj_<name>). stages, when given, gains
+    the seconds of each step (setup, pairs, predict).
     """
+    watch = _Stopwatch(stages if stages is not None else {})
     connection = bridge.connect()
     try:
         linker, db_api = linker_for(
@@ -83,6 +132,7 @@ def splink_predict(
             retain_levels=retain_levels,
             retain_intermediate=retain_levels,
         )
+        watch.lap("setup")
         if pairs is None:
             count = candidate_pairs(connection, max_block_size)
         else:
@@ -96,6 +146,7 @@ def splink_predict(
             )
             bridge.load_table(connection, "burgh_pairs", table)
             count = len(ordered)
+        watch.lap("pairs")
         blocked = db_api.register("burgh_pairs", table_name="burgh_blocked_pairs")
         linker.table_management.register_blocked_pairs_for_predict(blocked)
         predictions = linker.inference.predict(
@@ -104,7 +155,9 @@ def splink_predict(
         relation = predictions.as_duckdbpyrelation()
         if not retain_levels:
             relation = relation.select(f"{bridge.UNIQUE_ID}_l, {bridge.UNIQUE_ID}_r, match_weight")
-        return relation.to_arrow_table(), count
+        scored = relation.to_arrow_table()
+        watch.lap("predict")
+        return scored, count
     finally:
         connection.close()
 
@@ -119,8 +172,10 @@ def link_features(
     previous: Mapping[str, str] | None = None,
     new_id: Callable[[], str] | None = None,
     max_block_size: int = MAX_BLOCK_SIZE,
+    stages: dict[str, float] | None = None,
 ) -> LinkResult:
     """link_records for records already prepared: keys[i] is the key of rows[i]."""
+    stages = {} if stages is None else stages
     model = model or Model.default()
     if not isinstance(rows, FeatureColumns):
         rows = FeatureColumns.from_rows(rows)
@@ -142,20 +197,32 @@ def link_features(
     must = positions(must_link, "must_link")
     cannot = positions(cannot_link, "cannot_link")
     pairs_scored = 0
+    watch = _Stopwatch(stages)
     edges: list[tuple[int, int, float]] = []
     reviews: list[tuple[int, int, float]] = []
     if len(rows) > 1:
         scored, pairs_scored = splink_predict(
-            rows, model, threshold=model.review_weight, max_block_size=max_block_size
+            rows,
+            model,
+            threshold=model.review_weight,
+            max_block_size=max_block_size,
+            stages=stages,
         )
-        lefts = scored.column(f"{bridge.UNIQUE_ID}_l").to_pylist()
-        rights = scored.column(f"{bridge.UNIQUE_ID}_r").to_pylist()
-        weights = scored.column("match_weight").to_pylist()
-        for a, b, weight in zip(lefts, rights, weights, strict=True):
-            (edges if weight >= model.match_weight else reviews).append((a, b, weight))
+        watch = _Stopwatch(stages)  # from here on: reading the scores and clustering
+        strong = pc.greater_equal(scored.column("match_weight"), model.match_weight)
+        edges, reviews = _triples(scored.filter(strong)), _triples(scored.filter(pc.invert(strong)))
+
+    given, years = rows.columns["given"], rows.columns["dob_year"]
 
     def barred(a: int, b: int) -> bool:
+        # Every bar needs two given names or two birth years that differ (guards.conflict):
+        # the pairs of one person nearly all pass this test without building their rows.
+        if given[a] == given[b] and (years[a] is None or years[b] is None or years[a] == years[b]):
+            return False
         return conflict(rows[a], rows[b], guards=model.guards) is not None
+
+    def explain(a: int, b: int) -> Callable[[], Score]:
+        return lambda: model.score(rows[a], rows[b])
 
     labels, refused = cluster(len(rows), edges, barred, must_link=must, cannot_link=cannot)
     first_key: dict[int, str] = {}
@@ -167,20 +234,35 @@ def link_features(
         if new_id is None:
             raise ValueError("previous ids need new_id to name the clusters that have none")
         clusters = assign_stable_ids(clusters, previous or {}, new_id)
-    review_pairs = [
-        (keys[a], keys[b], model.score(rows[a], rows[b]))
-        for a, b, _weight in sorted(reviews, key=lambda r: -r[2])
-        if labels[a] != labels[b] and not barred(a, b)
-    ]
+
+    def find_reviews() -> list[ReviewPair]:
+        return [
+            ReviewPair(keys[a], keys[b], weight, explain(a, b))
+            for a, b, weight in sorted(reviews, key=lambda r: -r[2])
+            if labels[a] != labels[b] and not barred(a, b)
+        ]
+
+    watch.lap("cluster")
     logger.info(
-        "linked %d records: %d pairs scored, %d clusters, %d for review, %d links refused",
+        "linked %d records: %d pairs scored, %d clusters, %d links refused",
         len(rows),
         pairs_scored,
-        len(set(labels)),
-        len(review_pairs),
+        len(first_key),
         refused,
     )
-    return LinkResult(clusters, pairs_scored, review_pairs, refused)
+    return LinkResult(clusters, pairs_scored, refused, stages, find_reviews)
+
+
+def _triples(scored: pa.Table) -> list[tuple[int, int, float]]:
+    """(left, right, weight) of each scored pair."""
+    return list(
+        zip(
+            scored.column(f"{bridge.UNIQUE_ID}_l").to_pylist(),
+            scored.column(f"{bridge.UNIQUE_ID}_r").to_pylist(),
+            scored.column("match_weight").to_pylist(),
+            strict=True,
+        )
+    )
 
 
 def link_records(
@@ -201,7 +283,9 @@ def link_records(
     Raises InvalidRecord naming the record and field when an attribute cannot be read.
     """
     with collector_paused():
+        started = time.perf_counter()
         keys, rows = prepare_all(records)
+        stages = {"prepare": time.perf_counter() - started}
         return link_features(
             keys,
             rows,
@@ -211,6 +295,7 @@ def link_records(
             previous=previous,
             new_id=new_id,
             max_block_size=max_block_size,
+            stages=stages,
         )
 
 

@@ -25,6 +25,9 @@ class ConstrainedClusters:
         self._members: dict[int, list[int]] = {}
         self._barred = barred
         self._cannot: dict[int, set[int]] = {}
+        # Roots of clusters found barred from each other. Clusters only grow, so a bar
+        # between two stays, and the next edge between them need not look for it again.
+        self._refused: set[tuple[int, int]] = set()
         for a, b in cannot_link:
             self._cannot.setdefault(a, set()).add(b)
             self._cannot.setdefault(b, set()).add(a)
@@ -56,13 +59,17 @@ class ConstrainedClusters:
         if ra == rb:
             return True
         left, right = self.members(ra), self.members(rb)
-        if self._forbidden(left, right, check_guards=check_guards):
+        known = (ra, rb) if ra < rb else (rb, ra)
+        if known in self._refused or self._forbidden(left, right, check_guards=check_guards):
+            self._refused.add(known)
             self.refused += 1
             return False
         if len(left) < len(right):
             ra, rb, left, right = rb, ra, right, left
         self._parent[rb] = ra
-        self._members[ra] = left + right
+        if ra not in self._members:
+            self._members[ra] = left  # a fresh [ra] from members()
+        left.extend(right)  # the larger cluster's list grows: linear overall
         self._members.pop(rb, None)
         return True
 
@@ -94,9 +101,9 @@ def cluster(
     cannot = list(cannot_link)
     plain = ConstrainedClusters(size, lambda a, b: False)
     for a, b in must:
-        plain.join(a, b)
+        plain.join(a, b, check_guards=False)
     for a, b, _weight in edges:
-        plain.join(a, b)
+        plain.join(a, b, check_guards=False)
     told_apart: dict[int, set[int]] = {}
     for a, b in cannot:
         told_apart.setdefault(a, set()).add(b)
@@ -122,9 +129,9 @@ def cluster(
         if labels[a] in careful:
             clusters.join(a, b, check_guards=False)
     # Ties broken by position so the result never depends on the order edges arrived in.
-    for a, b, _weight in sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1])):
-        if labels[a] in careful:
-            clusters.join(a, b)
+    held_edges = [edge for edge in edges if labels[edge[0]] in careful]
+    for a, b, _weight in sorted(held_edges, key=lambda edge: (-edge[2], edge[0], edge[1])):
+        clusters.join(a, b)
     refined = clusters.labels()
     held = {i for i, label in enumerate(labels) if label in careful}
     _detach(refined, _ambiguous(refined, edges, held, must), held)

@@ -202,6 +202,7 @@ class FeatureColumns:
         if missing:
             raise ValueError(f"feature columns missing: {sorted(missing)}")
         self.columns = {key: columns[key] for key in FEATURE_KEYS}
+        self._keyed = tuple(self.columns.items())
         self._size = len(self.columns["given"])
         self._rows: dict[int, Features] = {}
 
@@ -217,7 +218,7 @@ class FeatureColumns:
         if row is None:
             if not 0 <= index < self._size:
                 raise IndexError(index)
-            row = self._rows[index] = {key: self.columns[key][index] for key in FEATURE_KEYS}
+            row = self._rows[index] = {key: column[index] for key, column in self._keyed}
         return row
 
 

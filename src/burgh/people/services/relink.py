@@ -21,8 +21,7 @@ from django.utils import timezone
 from burgh.core import audit
 from burgh.core.changes import record_change
 from burgh.core.errors import ConflictError
-from burgh.people.linkage import Model, Score
-from burgh.people.linkage.batch import link_features
+from burgh.people.linkage import Model, ReviewPair, link_features
 from burgh.people.models import (
     BlockingKey,
     Lineage,
@@ -346,13 +345,13 @@ def _refresh(touched: set[UUID], created: set[UUID], actor: Actor) -> None:
                     announce_update(person, changed, actor=actor, because="relink")
 
 
-def _open_reviews(pairs: Sequence[tuple[str, str, Score]]) -> int:
+def _open_reviews(pairs: Sequence[ReviewPair]) -> int:
     """Queue the strongest doubtful pair between each two people, unless one is queued already.
 
     The engine returns every doubtful record pair; a steward decides about people, so two
     people with five doubtful pairs between them are one review, not five.
     """
-    ids = {UUID(key) for a, b, _score in pairs for key in (a, b)}
+    ids = {UUID(key) for pair in pairs for key in (pair.left, pair.right)}
     person_of: dict[UUID, UUID] = {}
     for start in range(0, len(ids), READ_BATCH):
         batch = list(ids)[start : start + READ_BATCH]
@@ -363,26 +362,26 @@ def _open_reviews(pairs: Sequence[tuple[str, str, Score]]) -> int:
             status__in=(MatchReview.Status.PENDING, MatchReview.Status.SKIPPED)
         ).values_list("record__person_id", "candidate__person_id")
     }
-    strongest: dict[frozenset[UUID], tuple[UUID, UUID, Score]] = {}
-    for a, b, score in pairs:
-        left, right = UUID(a), UUID(b)
+    strongest: dict[frozenset[UUID], tuple[UUID, UUID, ReviewPair]] = {}
+    for pair in pairs:
+        left, right = UUID(pair.left), UUID(pair.right)
         if left not in person_of or right not in person_of:
             continue
         people = frozenset((person_of[left], person_of[right]))
         if len(people) < 2 or people in queued:
             continue
         held = strongest.get(people)
-        if held is None or score.weight > held[2].weight:
-            strongest[people] = (left, right, score)
+        if held is None or pair.weight > held[2].weight:
+            strongest[people] = (left, right, pair)
     opened = 0
     records = {
         record.pk: record
         for record in SourceRecord.objects.filter(
-            pk__in=[left for left, _right, _score in strongest.values()]
+            pk__in=[left for left, _right, _pair in strongest.values()]
         ).select_related("system")
     }
-    for left, right, score in sorted(strongest.values(), key=lambda item: -item[2].weight):
+    for left, right, pair in sorted(strongest.values(), key=lambda item: -item[2].weight):
         with transaction.atomic():
-            if open_review(records[left], right, score) is not None:
+            if open_review(records[left], right, pair.score) is not None:
                 opened += 1
     return opened
