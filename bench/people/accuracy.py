@@ -5,8 +5,8 @@ trained on the data itself (unsupervised, as the baseline is), and the plain Spl
 (bench/people/baseline.py) with and without an address comparison; on the generated residents
 also Splink trained as the shipped model was, on the same labelled town with its threshold
 tuned there (the best of the Splink rows is the one to beat). The generated town measured is
-not the one the shipped model was trained on. On the generated residents it also counts the known pairs of different
-people (twins, generations, spouses, namesakes) that each merged. On FEBRL, also Burgh as one
+not the one the shipped model was trained on. On the generated residents it also counts the
+known pairs of different people (twins, generations, spouses, namesakes) that each merged. On FEBRL, also Burgh as one
 would set it up for FEBRL: trained on the data, guards off, linked at a match probability of
 0.5. Quick mode (CI): FEBRL4 and a small town, Burgh's shipped model and the baseline without
 address only. Targets: Burgh F1 >= 0.999 on FEBRL4 and >= 0.997 on FEBRL3; on the generated

@@ -183,7 +183,8 @@ def train_labelled(
     )
     with duckdb.connect() as connection:
         db_api = DuckDBAPI(connection)
-        linker = Linker(db_api.register(_table(rows), table_name="sample"), settings, log_level=None)
+        sample = db_api.register(_table(rows), table_name="sample")
+        linker = Linker(sample, settings, log_level=None)
         _train(linker, seed=seed, u_max_pairs=u_max_pairs, em_max_pairs=em_max_pairs)
         labels = pa.table(
             {
