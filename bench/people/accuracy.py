@@ -1,16 +1,17 @@
 """Accuracy: pairwise precision, recall and F1 of Burgh's engine beside plain Splink.
 
-On FEBRL 1-4 and on generated residents, in the same run: Burgh with its shipped model, Burgh
-trained on the data itself (unsupervised, as the baseline is), and the plain Splink baseline
-(bench/people/baseline.py) with and without an address comparison; on the generated residents
-also Splink trained as the shipped model was, on the same labelled town with its threshold
-tuned there (the best of the Splink rows is the one to beat). The generated town measured is
-not the one the shipped model was trained on. On the generated residents it also counts the
-known pairs of different people (twins, generations, spouses, namesakes) that each merged. On FEBRL, also Burgh as one
-would set it up for FEBRL: trained on the data, guards off, linked at a match probability of
-0.5. Quick mode (CI): FEBRL4 and a small town, Burgh's shipped model and the baseline without
-address only. Targets: Burgh F1 >= 0.999 on FEBRL4 and >= 0.997 on FEBRL3; on the generated
-residents at least the baseline's F1 with fewer known traps merged.
+On FEBRL 1-4 and on generated residents, in the same run:
+- Burgh with its shipped model, and Burgh trained on the data itself (unsupervised, as the
+  baseline is); on FEBRL also Burgh set up for FEBRL: trained on the data, guards off, linked
+  at a match probability of 0.5;
+- the plain Splink baseline (bench/people/baseline.py) with and without an address comparison;
+  on the generated residents also Splink trained as the shipped model was, on the same
+  labelled town with its threshold tuned there. The best Splink row is the one to beat.
+The generated town measured is not the one the shipped model was trained on; on it, the known
+pairs of different people (twins, generations, spouses, namesakes) each linker merged are
+counted. Quick mode (CI): FEBRL4 and a small town, Burgh's shipped model and the baseline
+without address only. Targets: Burgh F1 >= 0.999 on FEBRL4 and >= 0.997 on FEBRL3; on the
+generated residents at least the baseline's F1 with fewer known traps merged.
 """
 
 import time

@@ -178,9 +178,7 @@ def train_labelled(
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     rows = [clean(record) for record in records]
-    settings = _settings(
-        _present(rows, False), link_only=False, uk_postcodes=_uk_postcodes(rows)
-    )
+    settings = _settings(_present(rows, False), link_only=False, uk_postcodes=_uk_postcodes(rows))
     with duckdb.connect() as connection:
         db_api = DuckDBAPI(connection)
         sample = db_api.register(_table(rows), table_name="sample")
