@@ -51,7 +51,9 @@ def test_residents_come_from_six_systems_and_most_records_are_linked(loaded) -> 
     person = Person.objects.filter(merged_into__isnull=True).exclude(golden={}).first()
     assert person is not None
     assert person.golden["given_name"]["source"].split(":")[0] in systems
-    assert report.reviews < report.source_records / 20, "a handful of pairs to review"
+    # The demo town is full of traps (twins, fathers and sons of one name): a record that fits
+    # two of them goes to review, but most records need no steward.
+    assert 0 < report.reviews < report.source_records / 10, "some pairs to review, not most"
 
 
 def test_twins_and_a_father_and_son_of_one_name_are_never_one_person(loaded) -> None:

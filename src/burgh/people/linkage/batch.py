@@ -79,12 +79,29 @@ class _Stopwatch:
         self._last = now
 
 
-def candidate_pairs(connection: duckdb.DuckDBPyConnection, max_block_size: int) -> int:
-    """Pairs of burgh_features that share a blocking key, into burgh_pairs; how many."""
+def candidate_pairs(
+    connection: duckdb.DuckDBPyConnection,
+    max_block_size: int,
+    extra_keys: Sequence[tuple[int, str]] = (),
+) -> int:
+    """Pairs of burgh_features that share a blocking key, into burgh_pairs; how many.
+
+    extra_keys: more (rid, key) to block on, such as the person each record was in before
+    ("c:" keys, whose blocks are capped at MAX_BLOCK_SIZE whatever max_block_size says).
+    """
     bridge.run(
         connection,
         "CREATE OR REPLACE TABLE burgh_keys AS " + BLOCKING_KEYS_SQL.format(table="burgh_features"),
     )
+    if extra_keys:
+        extra = pa.table(
+            {
+                "rid": pa.array([rid for rid, _ in extra_keys], pa.int64()),
+                "key": pa.array([key for _, key in extra_keys], pa.string()),
+            }
+        )
+        bridge.load_table(connection, "burgh_extra_keys", extra)
+        bridge.run(connection, "INSERT INTO burgh_keys SELECT rid, key FROM burgh_extra_keys")
     # Only the block size (an int) is formatted into the SQL.
     bridge.run(
         connection,
@@ -94,8 +111,10 @@ def candidate_pairs(connection: duckdb.DuckDBPyConnection, max_block_size: int) 
             SELECT key, rid FROM burgh_keys
             WHERE key IN (
                 SELECT key FROM burgh_keys GROUP BY key
-                HAVING count(*) BETWEEN 2 AND CASE WHEN starts_with(key, 'm:')
-                    THEN {min(int(max_block_size), MAX_NAME_BLOCK_SIZE)}
+                HAVING count(*) BETWEEN 2 AND CASE
+                    WHEN starts_with(key, 'm:')
+                        THEN {min(int(max_block_size), MAX_NAME_BLOCK_SIZE)}
+                    WHEN starts_with(key, 'c:') THEN {MAX_BLOCK_SIZE}
                     ELSE {int(max_block_size)} END
             )
         )
@@ -115,12 +134,14 @@ def splink_predict(
     max_block_size: int = MAX_BLOCK_SIZE,
     retain_levels: bool = False,
     stages: dict[str, float] | None = None,
+    extra_keys: Sequence[tuple[int, str]] = (),
 ) -> tuple[pa.Table, int]:
     """Splink's scores for pairs of rows (by position): the candidate pairs from the blocking
     keys, or exactly `pairs`. Returns the predictions at or above `threshold` (all when None)
     and how many pairs were scored. retain_levels keeps Splink's level of every comparison
     (gamma_<name>) and its weights (mw_<name>, mw_tf_adj_<name>). stages, when given, gains
-    the seconds of each step (setup, pairs, predict).
+    the seconds of each step (setup, pairs, predict). extra_keys: blocking keys beside the
+    records' own (candidate_pairs).
     """
     watch = _Stopwatch(stages if stages is not None else {})
     connection = bridge.connect()
@@ -134,7 +155,7 @@ def splink_predict(
         )
         watch.lap("setup")
         if pairs is None:
-            count = candidate_pairs(connection, max_block_size)
+            count = candidate_pairs(connection, max_block_size, extra_keys)
         else:
             ordered = [(a, b) if a < b else (b, a) for a, b in pairs]
             table = pa.table(
@@ -207,6 +228,12 @@ def link_features(
             threshold=model.review_weight,
             max_block_size=max_block_size,
             stages=stages,
+            # Records that were one person are compared again whatever happened to the
+            # blocks that brought them together (one grown past its cap, say): a relink
+            # never loses a comparison it made before.
+            extra_keys=[(i, f"c:{previous[key]}") for i, key in enumerate(keys) if key in previous]
+            if previous
+            else (),
         )
         watch = _Stopwatch(stages)  # from here on: reading the scores and clustering
         strong = pc.greater_equal(scored.column("match_weight"), model.match_weight)
@@ -224,7 +251,14 @@ def link_features(
     def explain(a: int, b: int) -> Callable[[], Score]:
         return lambda: model.score(rows[a], rows[b])
 
-    labels, refused = cluster(len(rows), edges, barred, must_link=must, cannot_link=cannot)
+    labels, refused = cluster(
+        len(rows),
+        edges,
+        barred,
+        must_link=must,
+        cannot_link=cannot,
+        previous=[previous.get(key) for key in keys] if previous else None,
+    )
     first_key: dict[int, str] = {}
     for i, label in enumerate(labels):
         if label not in first_key or keys[i] < first_key[label]:
@@ -236,10 +270,13 @@ def link_features(
         clusters = assign_stable_ids(clusters, previous or {}, new_id)
 
     def find_reviews() -> list[ReviewPair]:
+        # Pairs in the review band, and pairs strong enough to link that clustering kept
+        # apart without a bar (a record between two people, one record of two people in use).
+        doubtful = [(a, b, w) for a, b, w in (*reviews, *edges) if labels[a] != labels[b]]
         return [
             ReviewPair(keys[a], keys[b], weight, explain(a, b))
-            for a, b, weight in sorted(reviews, key=lambda r: -r[2])
-            if labels[a] != labels[b] and not barred(a, b)
+            for a, b, weight in sorted(doubtful, key=lambda r: -r[2])
+            if not barred(a, b)
         ]
 
     watch.lap("cluster")

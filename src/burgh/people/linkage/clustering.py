@@ -13,14 +13,22 @@ Edge = tuple[int, int, float]
 
 
 class ConstrainedClusters:
-    """Union-find over record positions that refuses a union across a bar."""
+    """Union-find over record positions that refuses a union across a bar.
+
+    With `previous` (the person each record was in last time, None for a new record), it also
+    refuses to let an edge through a new record join two clusters holding records of
+    different earlier people: a new record alone never merges two people in use, online
+    (resolve sends that to review) or in a relink.
+    """
 
     def __init__(
         self,
         size: int,
         barred: Callable[[int, int], bool],
         cannot_link: Iterable[tuple[int, int]] = (),
+        previous: Sequence[object] | None = None,
     ) -> None:
+        self._previous = previous
         self._parent = list(range(size))
         self._members: dict[int, list[int]] = {}
         self._barred = barred
@@ -64,6 +72,9 @@ class ConstrainedClusters:
             self._refused.add(known)
             self.refused += 1
             return False
+        if check_guards and self._merges_people(a, b, left, right):
+            self.refused += 1  # not remembered: an edge between two earlier records may join
+            return False
         if len(left) < len(right):
             ra, rb, left, right = rb, ra, right, left
         self._parent[rb] = ra
@@ -72,6 +83,14 @@ class ConstrainedClusters:
         left.extend(right)  # the larger cluster's list grows: linear overall
         self._members.pop(rb, None)
         return True
+
+    def _merges_people(self, a: int, b: int, left: list[int], right: list[int]) -> bool:
+        previous = self._previous
+        if previous is None or (previous[a] is not None and previous[b] is not None):
+            return False
+        before_left = {previous[i] for i in left} - {None}
+        before_right = {previous[i] for i in right} - {None}
+        return bool(before_left and before_right and before_left.isdisjoint(before_right))
 
     def labels(self) -> list[int]:
         return [self.root(i) for i in range(len(self._parent))]
@@ -89,13 +108,15 @@ def cluster(
     *,
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
+    previous: Sequence[object] | None = None,
 ) -> tuple[list[int], int]:
     """A cluster label per record, and how many joins a bar refused.
 
     Must-links first, then edges strongest first, never joining across a bar. Nearly every
     connected component holds no bar at all, and then the careful order cannot change the
     outcome; so components are found plainly first and only those holding a bar (or too big
-    to check pair by pair) are clustered edge by edge.
+    to check pair by pair) are clustered edge by edge. previous: the person each record was
+    in last time (None for a new record), so that a relink does not unsettle people in use.
     """
     must = list(must_link)
     cannot = list(cannot_link)
@@ -112,6 +133,10 @@ def cluster(
     def contested(members: list[int]) -> bool:
         if len(members) > CHECKED_COMPONENT:
             return True
+        if previous is not None:
+            earlier = [previous[i] for i in members]
+            if None in earlier and len(set(earlier) - {None}) > 1:
+                return True  # new records among two earlier people's: join edge by edge
         for i, a in enumerate(members):
             apart = told_apart.get(a)
             for b in members[i + 1 :]:
@@ -124,7 +149,7 @@ def cluster(
     careful = {root for root in roots if contested(plain.members(root))}
     if not careful:
         return labels, 0
-    clusters = ConstrainedClusters(size, barred, cannot)
+    clusters = ConstrainedClusters(size, barred, cannot, previous)
     for a, b in must:
         if labels[a] in careful:
             clusters.join(a, b, check_guards=False)
@@ -134,7 +159,7 @@ def cluster(
         clusters.join(a, b)
     refined = clusters.labels()
     held = {i for i, label in enumerate(labels) if label in careful}
-    _detach(refined, _ambiguous(refined, edges, held, must), held)
+    _detach(refined, _ambiguous(refined, edges, held, must, previous), held)
     return [refined[i] if label in careful else label for i, label in enumerate(labels)], (
         clusters.refused
     )
@@ -166,16 +191,29 @@ AMBIGUITY_MARGIN = 4.0
 
 
 def _ambiguous(
-    labels: list[int], edges: Sequence[Edge], held: set[int], must: list[tuple[int, int]]
+    labels: list[int],
+    edges: Sequence[Edge],
+    held: set[int],
+    must: list[tuple[int, int]],
+    previous: Sequence[object] | None = None,
 ) -> list[int]:
     """Records that fit two clusters kept apart by a bar about equally well.
 
     A council-tax "C MacLeod" with no date of birth at the address of a father and son of that
     name links as strongly to either; whichever edge came first would decide. Such a record is
     left on its own (its pairs go to review) rather than guessed into one of them. A record a
-    steward tied to its cluster stays.
+    steward tied to its cluster stays, and so does one still with a record it was one person
+    with last time (its doubt goes to review all the same).
     """
     tied = {item for pair in must for item in pair}
+    if previous is not None:
+        # A record still with a record it was one person with last time stays: a rival that
+        # appears later goes to review rather than unsettling a person already in use.
+        seen: dict[tuple[int, object], list[int]] = {}
+        for item in held:
+            if previous[item] is not None:
+                seen.setdefault((labels[item], previous[item]), []).append(item)
+        tied.update(item for items in seen.values() if len(items) > 1 for item in items)
     best: dict[int, dict[int, float]] = {}
     for a, b, weight in edges:
         if a not in held:
