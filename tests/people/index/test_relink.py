@@ -141,3 +141,21 @@ def test_relink_leaves_two_people_restricted_to_different_staff_apart(
     person_of = dict(SourceRecord.objects.values_list("source_id", "person_id"))
     assert {person_of["H1"], person_of["CT1"]} == {first.pk, second.pk}
     assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_the_relink_command_reports_what_it_kept(council_systems):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    load(generate(60, seed=3).records)
+    people = set(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
+    out = StringIO()
+
+    call_command("people", "relink", stdout=out)
+
+    records = SourceRecord.objects.count()
+    assert f"Relinked {records:,} source records" in out.getvalue()
+    assert f"of {len(people):,} people kept their id" in out.getvalue()
+    still = set(Person.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
+    assert len(people & still) / len(people) >= 0.95
