@@ -16,16 +16,13 @@ is not run, except on CI (CI=true), where that is a failure.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
 DATABASE = os.environ.get("BENCH_POLICY_DATABASE", "burgh_bench_policy")
 ORDER = ("family_name", "given_name", "id")
 PAGE = 50
@@ -34,40 +31,10 @@ COLUMNS = ("id", "given_name", "family_name", "date_of_birth", "email", "phone")
 
 
 def run(quick: bool = False) -> None:
-    """Create the database, run the measurements in a child process, drop the database."""
-    import psycopg
-    from psycopg import sql
+    """Measure in a child process on a scratch PostgreSQL database."""
+    from bench.setup import run_on_scratch_postgres
 
-    url = os.environ.get("POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        server = psycopg.connect(url, connect_timeout=3, autocommit=True)
-    except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[0]
-        message = f"PostgreSQL at {url} is not reachable ({reason})"
-        if os.environ.get("CI") == "true":
-            raise SystemExit(f"{message}: CI needs the policy benchmark.") from error
-        print(f"{message}: policy benchmark NOT run (set POSTGRES_URL).")
-        return
-    name = sql.Identifier(DATABASE)
-    with server:
-        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        server.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        try:
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, "-m", "bench.policy", *(["--quick"] if quick else [])],
-                env={**os.environ, "DATABASE_URL": _with_database(url, DATABASE)},
-                check=False,
-            )
-        finally:
-            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    if child.returncode != 0:
-        raise SystemExit(f"policy benchmark failed (exit {child.returncode})")
-
-
-def _with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+    run_on_scratch_postgres("bench.policy", DATABASE, "policy benchmark", quick=quick)
 
 
 @dataclass

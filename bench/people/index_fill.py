@@ -140,18 +140,7 @@ def fill(records: Sequence[Mapping[str, str]]) -> dict[str, float]:
     with transaction.atomic():
         figures["people"] = _copy(Person, people)
         figures["records"] = _copy(SourceRecord, stored)
-        _copy(
-            SourceRecordVersion,
-            (
-                SourceRecordVersion(
-                    record_id=r.pk,
-                    record_version=1,
-                    attributes=r.attributes,
-                    received_at=r.received_at,
-                )
-                for r in stored
-            ),
-        )
+        _copy(SourceRecordVersion, (SourceRecordVersion.of(r) for r in stored))
         figures["keys"] = _copy_keys(
             (key, record.pk, record.person_id)
             for record, c in zip(stored, checked, strict=True)

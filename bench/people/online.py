@@ -20,7 +20,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -28,9 +27,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit, urlunsplit
 
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
 DATABASE = os.environ.get("BENCH_PEOPLE_DATABASE", "burgh_bench_people")
 SEED = 21
 SPLINK_CALLS = 60
@@ -39,45 +36,18 @@ SEARCH_TARGET_MS = 50
 
 
 def run(quick: bool = False) -> None:
-    """Create the database, measure in a child process, drop the database."""
-    import psycopg
-    from psycopg import sql
+    """Measure in a child process on a scratch PostgreSQL database."""
+    from bench.setup import run_on_scratch_postgres
 
-    url = os.environ.get("POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        server = psycopg.connect(url, connect_timeout=3, autocommit=True)
-    except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[0]
-        message = f"PostgreSQL at {url} is not reachable ({reason})"
-        if os.environ.get("CI") == "true":
-            raise SystemExit(f"{message}: CI needs the people online benchmark.") from error
-        print(f"{message}: people online benchmark NOT run (set POSTGRES_URL).")
-        return
-    name = sql.Identifier(DATABASE)
-    with server:
-        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        server.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        try:
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, "-m", "bench.people.online", *(["--quick"] if quick else [])],
-                # Tasks (the outbox relay a write wakes) queue in the database, as in
-                # production, even under the test settings that otherwise run them inline.
-                env={
-                    **os.environ,
-                    "DATABASE_URL": _with_database(url, DATABASE),
-                    "BURGH_TEST_TASKS": "database",
-                },
-                check=False,
-            )
-        finally:
-            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    if child.returncode != 0:
-        raise SystemExit(f"people online benchmark failed (exit {child.returncode})")
-
-
-def _with_database(url: str, database: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+    # Tasks (the outbox relay a write wakes) queue in the database, as in production, even
+    # under the test settings that otherwise run them inline.
+    run_on_scratch_postgres(
+        "bench.people.online",
+        DATABASE,
+        "people online benchmark",
+        quick=quick,
+        env={"BURGH_TEST_TASKS": "database"},
+    )
 
 
 def percentiles(times: Sequence[float]) -> tuple[float, float]:

@@ -1,11 +1,14 @@
 """GOV.UK form pieces every context's pages share: field ids, radios and the date input."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from burgh.core.errors import BurghError
 
 
 class PageForm(forms.Form):
@@ -88,3 +91,26 @@ class DateInputField(forms.Field):
         if self.past and typed > timezone.localdate():
             raise ValidationError(f"{noun} must be today or in the past", code="future")
         return typed
+
+
+def add_service_errors(
+    form: forms.Form,
+    error: BurghError,
+    fields: Mapping[str, str] | None = None,
+    *,
+    default: str | None = None,
+) -> None:
+    """Put a service's refusal on the form: each error pointer on its field, the rest on top.
+
+    `fields` maps a pointer (`#/ends_on`) to a form field where the names differ; a pointer
+    naming a field of the form (`#/title` → `title`) needs no entry. An error with no pointers
+    lands on `default` (a field name) or above the form.
+    """
+    fields = fields or {}
+    problems = error.errors or [{"pointer": "", "detail": error.detail}]
+    for problem in problems:
+        pointer = problem.get("pointer", "")
+        name = fields.get(pointer) or pointer.removeprefix("#/")
+        if not pointer:
+            name = default or ""
+        form.add_error(name if name in form.fields else None, problem["detail"])

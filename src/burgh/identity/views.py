@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from burgh.core.errors import InvalidInputError, StaleVersionError
+from burgh.core.forms import add_service_errors
 from burgh.identity.forms import (
     IssueTokenForm,
     ProviderRefusalForm,
@@ -359,11 +360,6 @@ def _new_token_form() -> IssueTokenForm:
 _TOKEN_FIELDS = {"#/name": "name", "#/scopes": "scopes", "#/expires_in": "expires_in_days"}
 
 
-def _add_service_errors(form: IssueTokenForm, refusal: InvalidInputError) -> None:
-    for error in refusal.errors or [{"pointer": "", "detail": refusal.detail}]:
-        form.add_error(_TOKEN_FIELDS.get(error.get("pointer", "")), error["detail"])
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
@@ -380,7 +376,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     expires_in=timedelta(days=form.cleaned_data["expires_in_days"]),
                 )
             except InvalidInputError as refusal:
-                _add_service_errors(form, refusal)
+                add_service_errors(form, refusal, _TOKEN_FIELDS)
             else:
                 return _tokens_page(request, _new_token_form(), issued=issued)
         return _tokens_page(request, form)

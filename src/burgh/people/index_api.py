@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -434,15 +433,6 @@ def post_unmerge(request: HttpRequest, lineage_id: UUID, payload: UnmergeIn) -> 
 # Reviews.
 
 
-def _visible_reviews(viewer: policy.Viewer) -> "QuerySet[MatchReview]":
-    people = policy.visible(viewer, PERSON).queryset.values("pk")
-    return review_services.review_queue().filter(
-        status=MatchReview.Status.PENDING,
-        record__person__in=people,
-        candidate__person__in=people,
-    )
-
-
 def _review_record(record: SourceRecord) -> dict[str, Any]:
     return {
         "system": record.system.slug,
@@ -483,7 +473,11 @@ def list_reviews(
 ) -> dict[str, Any]:
     viewer = _require(request, READ, REVIEW_MATCHES, "review matches")
     result = paginate(
-        request, _visible_reviews(viewer), page, ordering=("created_at", "id"), response=response
+        request,
+        review_services.visible_reviews(viewer),
+        page,
+        ordering=("created_at", "id"),
+        response=response,
     )
     people = {r.record.person for r in result.items} | {r.candidate.person for r in result.items}
     policy.log_listed(viewer, PERSON, list(people), purpose=Purpose.SERVICE_DELIVERY)

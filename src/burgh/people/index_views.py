@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from burgh.core.errors import BurghError, ConflictError, InvalidInputError
+from burgh.core.forms import add_service_errors
 from burgh.core.views import not_found
 from burgh.identity import policy
 from burgh.identity.models import User
@@ -26,6 +27,7 @@ from burgh.people.forms import MergeFindForm, OverrideForm, ReasonForm
 from burgh.people.index_display import (
     FIELD_LABELS,
     RULE_LABELS,
+    compare_attributes,
     shown_value,
     source_label,
     uk_date,
@@ -227,12 +229,6 @@ def _require(viewer: policy.Viewer, permission: str, what: str) -> None:
         raise PermissionDenied(f"None of your roles lets you {what}.")
 
 
-def _put_errors(form: Any, error: BurghError, fields: dict[str, str]) -> None:
-    """A service's refusal on the form: each pointer on its field, the rest above the form."""
-    for problem in error.errors or [{"pointer": "", "detail": error.detail}]:
-        form.add_error(fields.get(problem.get("pointer", "")), problem["detail"])
-
-
 @people_page
 @require_http_methods(["GET", "POST"])
 def override(request: HttpRequest, user: User, person_id: UUID, field: str) -> HttpResponseBase:
@@ -265,7 +261,7 @@ def override(request: HttpRequest, user: User, person_id: UUID, field: str) -> H
                 reason=form.cleaned_data["reason"],
             )
         except InvalidInputError as error:
-            _put_errors(form, error, {"#/value": "value", "#/reason": "reason"})
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{label} is now set by you, whatever the sources say.")
             return redirect(reverse("people:person", args=[person.pk]) + "#golden")
@@ -349,11 +345,7 @@ def _side(person: Person, attributes: frozenset[str]) -> dict[str, Any]:
         "id": person.pk,
         "name": f"{person.given_name} {person.family_name}".strip(),
         "url": reverse("people:person", args=[person.pk]),
-        "rows": [
-            {"label": FIELD_LABELS[name], "text": shown_value(name, values.get(name))}
-            for name in GOLDEN_FIELDS
-            if name in attributes
-        ],
+        "values": {name: values.get(name) for name in GOLDEN_FIELDS if name in attributes},
         "records": SourceRecord.objects.filter(person=person).count(),
     }
 
@@ -380,7 +372,7 @@ def merge_confirm(
         try:
             merge_people(survivor, other, actor=user, reason=form.cleaned_data["reason"])
         except InvalidInputError as error:
-            _put_errors(form, error, {"#/reason": "reason"})
+            add_service_errors(form, error)
         except BurghError as error:
             form.add_error(None, error.detail)
         else:
@@ -394,26 +386,12 @@ def merge_confirm(
         "form": form,
         "kept": left,
         "retired": right,
-        "compared": _compared(left["rows"], right["rows"]),
+        "compared": compare_attributes(left["values"], right["values"]),
         "person_id": survivor.pk,
         "other_id": other.pk,
         **purpose_context(request),
     }
     return render(request, "people/merge_confirm.html", context)
-
-
-def _compared(left: list[dict[str, str]], right: list[dict[str, str]]) -> list[dict[str, Any]]:
-    by_label = {row["label"]: row["text"] for row in right}
-    rows = []
-    for row in left:
-        other = by_label.get(row["label"], "Not recorded")
-        missing = "Not recorded" in (row["text"], other)
-        same = row["text"].casefold() == other.casefold()
-        verdict = "same" if same else ("missing" if missing else "different")
-        rows.append(
-            {"label": row["label"], "left": row["text"], "right": other, "verdict": verdict}
-        )
-    return rows
 
 
 @people_page
@@ -434,7 +412,7 @@ def unmerge_page(request: HttpRequest, user: User, lineage_id: UUID) -> HttpResp
         try:
             unmerge(entry, actor=user, reason=form.cleaned_data["reason"])
         except InvalidInputError as error:
-            _put_errors(form, error, {"#/reason": "reason"})
+            add_service_errors(form, error)
         except BurghError as error:
             form.add_error(None, error.detail)
         else:

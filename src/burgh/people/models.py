@@ -185,6 +185,16 @@ class SourceRecordVersion(BurghModel):
     def __str__(self) -> str:
         return f"Version {self.record_version} of {self.record_id}"
 
+    @classmethod
+    def of(cls, record: SourceRecord) -> "SourceRecordVersion":
+        """The record's current content as a version (unsaved)."""
+        return cls(
+            record_id=record.pk,
+            record_version=record.record_version,
+            attributes=record.attributes,
+            received_at=record.received_at,
+        )
+
 
 class BlockingKey(models.Model):
     """The online blocking index: one row per key of each source record.

@@ -11,16 +11,16 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from burgh.core.errors import BurghError, ConflictError
+from burgh.core.paging import pagination
 from burgh.core.views import not_found
 from burgh.identity import policy
-from burgh.identity.models import Purpose, User
+from burgh.identity.models import User
 from burgh.people.access import PERSON
 from burgh.people.forms import ReviewDecisionForm
 from burgh.people.index_display import (
@@ -48,21 +48,6 @@ def _require_reviewer(user: User) -> policy.Viewer:
     if not viewer.has(REVIEW_MATCHES):
         raise PermissionDenied("None of your roles lets you review matches.")
     return viewer
-
-
-def reviews_visible_to(
-    viewer: policy.Viewer, purpose: Purpose, status: str = MatchReview.Status.PENDING
-) -> "QuerySet[MatchReview]":
-    """Reviews in `status` whose two people the viewer may both see, oldest first.
-
-    A pair that has become one person since (a merge, a relink) is not offered.
-    """
-    people = policy.visible(viewer, PERSON, purpose=purpose).queryset.values("pk")
-    return (
-        review_services.review_queue()
-        .filter(status=status, record__person__in=people, candidate__person__in=people)
-        .order_by("created_at", "id")
-    )
 
 
 def _queue_row(review: MatchReview) -> dict[str, Any]:
@@ -99,37 +84,23 @@ def _people_of(reviews: list[MatchReview]) -> list[Any]:
 def review_queue(request: HttpRequest, user: User) -> HttpResponse:
     viewer = _require_reviewer(user)
     purpose = current_purpose(request)
-    pending = reviews_visible_to(viewer, purpose)
+    pending = review_services.visible_reviews(viewer, purpose=purpose)
     page = Paginator(pending, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     reviews = list(page.object_list)
     skipped = list(
-        reviews_visible_to(viewer, purpose, MatchReview.Status.SKIPPED)[:QUEUE_PAGE_SIZE]
+        review_services.visible_reviews(viewer, purpose=purpose, status=MatchReview.Status.SKIPPED)[
+            :QUEUE_PAGE_SIZE
+        ]
     )
     policy.log_listed(viewer, PERSON, _people_of(reviews + skipped), purpose=purpose)
     context = {
         "count": page.paginator.count,
         "rows": [_queue_row(review) for review in reviews],
         "skipped": [_queue_row(review) for review in skipped],
-        "pagination": _pagination(request, page),
+        "pagination": pagination(request, page),
         **purpose_context(request),
     }
     return render(request, "people/reviews.html", context)
-
-
-def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
-    def href(number: int) -> str:
-        return f"{request.path}?page={number}"
-
-    paginator = page.paginator
-    return {
-        "shown": paginator.num_pages > 1,
-        "links": [
-            {"number": number, "href": href(number), "current": number == page.number}
-            for number in paginator.page_range
-        ],
-        "previous": href(page.number - 1) if page.has_previous() else "",
-        "next": href(page.number + 1) if page.has_next() else "",
-    }
 
 
 def _side(record: SourceRecord, fields: frozenset[str], heading: str) -> dict[str, Any]:
@@ -180,7 +151,7 @@ def review(request: HttpRequest, user: User, review_id: UUID) -> HttpResponseBas
                 f"The two records were {DECIDED[decision_made]}.",
             )
             following = (
-                reviews_visible_to(viewer, purpose)
+                review_services.visible_reviews(viewer, purpose=purpose)
                 .exclude(pk=found.pk)
                 .values_list("pk", flat=True)
                 .first()

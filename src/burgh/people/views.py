@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -20,12 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from burgh.core.errors import (
-    BurghError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
 )
+from burgh.core.forms import add_service_errors
+from burgh.core.paging import pagination
 from burgh.core.views import not_found
 from burgh.identity import policy
 from burgh.identity.models import ConsentRecord, DataSharingAgreement, Purpose, User
@@ -134,15 +134,10 @@ def _best_matches(viewer: policy.Viewer, form: SearchForm, purpose: Purpose) -> 
             purpose=purpose,
         )
     except InvalidInputError as error:
-        _form_errors(
+        add_service_errors(
             form,
             error,
-            {
-                "#/name": "q",
-                "#/postcode": "postcode",
-                "#/address": "address",
-                "#/date_of_birth": "born_on",
-            },
+            {"#/name": "q", "#/date_of_birth": "born_on"},
         )
         return {}
     people = [row.person for row in ranked]
@@ -200,31 +195,7 @@ def _results(
         "count": count,
         "columns": columns,
         "table": table,
-        "pagination": _pagination(request, page),
-    }
-
-
-def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
-    paginator = page.paginator
-
-    def href(number: int) -> str:
-        return f"{request.path}?{_kept_query(request, page=number)}"
-
-    numbers = [
-        number
-        for number in paginator.page_range
-        if number in (1, paginator.num_pages) or abs(number - page.number) <= 2
-    ]
-    links: list[dict[str, Any]] = []
-    for number in numbers:
-        if links and number - links[-1]["number"] > 1:
-            links.append({"number": 0, "ellipsis": True})
-        links.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "shown": paginator.num_pages > 1,
-        "links": links,
-        "previous": href(page.number - 1) if page.has_previous() else "",
-        "next": href(page.number + 1) if page.has_next() else "",
+        "pagination": pagination(request, page),
     }
 
 
@@ -369,13 +340,6 @@ def _consent_row(consent: ConsentRecord) -> dict[str, Any]:
     }
 
 
-def _form_errors(form: forms.Form, error: BurghError, fields: dict[str, str]) -> None:
-    """Put a service's refusal on the form: each pointer on its field, the rest on top."""
-    for problem in error.errors or [{"pointer": "", "detail": error.detail}]:
-        name = fields.get(problem.get("pointer", ""))
-        form.add_error(name, problem["detail"])
-
-
 @people_page
 @require_http_methods(["GET", "POST"])
 def emergency_access(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
@@ -405,7 +369,7 @@ def emergency_access(request: HttpRequest, user: User, person_id: UUID) -> HttpR
                     minutes=form.cleaned_data["minutes"],
                 )
             except InvalidInputError as error:
-                _form_errors(form, error, {"#/reason": "reason", "#/minutes": "minutes"})
+                add_service_errors(form, error)
             except ConflictError:
                 return redirect("people:person", person_id=person_id)
             except NotFoundError:
@@ -462,7 +426,7 @@ def consent_new(request: HttpRequest, user: User, person_id: UUID) -> HttpRespon
                 notes=form.cleaned_data["notes"],
             )
         except InvalidInputError as error:
-            _form_errors(form, error, {"#/given_by": "given_by", "#/notes": "notes"})
+            add_service_errors(form, error)
         else:
             return redirect(reverse("people:person", args=[record.pk]) + "#sharing")
     context = {"form": form, "person_id": record.pk, "has_agreements": agreements.exists()}

@@ -1,18 +1,17 @@
 """What every governance page shares: the permission gate, service errors on forms, paging."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any, Concatenate, ParamSpec
-from urllib.parse import urlencode
+from typing import Concatenate, ParamSpec
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
-from burgh.core.errors import BurghError
+from burgh.core.forms import add_service_errors as add_service_errors
+from burgh.core.paging import PAGE_SIZE as PAGE_SIZE
+from burgh.core.paging import paged as paged
 from burgh.identity.models import User
 from burgh.identity.permissions import has_permission
 from burgh.identity.services.emergency_access import REVIEW_BREAK_GLASS as REVIEW_BREAK_GLASS
@@ -60,8 +59,6 @@ RULE_WORDS = {
 RESTRICTIONS_RULE = "manage_restrictions"
 ACCESS_LOG_RULE = "view_access_log"
 
-PAGE_SIZE = 50
-
 
 def rule_words(rule: str) -> str:
     return RULE_WORDS.get(rule, rule.replace("_", " ").capitalize())
@@ -94,56 +91,3 @@ def governance_page(
         return never_cache(login_required(page))
 
     return decorate
-
-
-def add_service_errors(
-    form: forms.Form,
-    error: BurghError,
-    fields: Mapping[str, str] | None = None,
-    *,
-    default: str | None = None,
-) -> None:
-    """Put a service's refusal on the form: each error pointer on its field, the rest on top.
-
-    `fields` maps a pointer (`#/ends_on`) to a form field where the names differ; a pointer
-    naming a field of the form (`#/title` → `title`) needs no entry. An error with no pointers
-    lands on `default` (a field name) or above the form.
-    """
-    fields = fields or {}
-    problems = error.errors or [{"pointer": "", "detail": error.detail}]
-    for problem in problems:
-        pointer = problem.get("pointer", "")
-        name = fields.get(pointer) or pointer.removeprefix("#/")
-        if not pointer:
-            name = default or ""
-        form.add_error(name if name in form.fields else None, problem["detail"])
-
-
-def paged(request: HttpRequest, rows: Any, *, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """One page of `rows` (a queryset or list) and GOV.UK pagination links that keep filters."""
-    paginator = Paginator(rows, size)
-    page: Page[Any] = paginator.get_page(request.GET.get("page"))
-    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
-
-    def href(number: int) -> str:
-        return "?" + urlencode({**kept, "page": number})
-
-    numbers = [
-        number
-        for number in paginator.page_range
-        if number in (1, paginator.num_pages) or abs(number - page.number) <= 2
-    ]
-    links: list[dict[str, Any]] = []
-    for number in numbers:
-        if links and number - links[-1]["number"] > 1:
-            links.append({"number": 0, "ellipsis": True})
-        links.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "page": page,
-        "pagination": {
-            "shown": paginator.num_pages > 1,
-            "links": links,
-            "previous": href(page.number - 1) if page.has_previous() else "",
-            "next": href(page.number + 1) if page.has_next() else "",
-        },
-    }

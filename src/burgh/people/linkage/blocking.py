@@ -13,9 +13,10 @@ MAX_KEY_LENGTH = 80
 # Batch runs skip a key shared by more records than this: it says little (a family email, a
 # care home's phone, "John Smith" with no date of birth) and would cost its square in pairs.
 MAX_BLOCK_SIZE = 60
-# A name with nothing else ("m:" keys) is the weakest key and the commonest: at a million
-# records its big blocks gave more than half of all pairs and under 1% of the true ones that
-# no other key found (bench/people/batch.py prints the pairs scored).
+# A name with nothing else ("m:" keys) is the weakest key and the commonest: in a town of a
+# million records its big blocks ("John Smith") are mostly different people, and the true
+# pairs among them nearly all share another key too. bench/people/batch.py prints the pairs
+# scored and the F1 this cap gives.
 MAX_NAME_BLOCK_SIZE = 20
 
 

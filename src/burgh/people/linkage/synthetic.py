@@ -22,6 +22,7 @@ from functools import cache
 from itertools import accumulate
 
 from burgh.people.linkage import synthetic_names as names
+from burgh.people.linkage.features import FIELDS, OPTIONAL_FIELDS
 from burgh.people.linkage.synthetic_records import REFERENCE_DATE, SYSTEMS, Dice, RecordWriter
 
 __all__ = [
@@ -33,21 +34,7 @@ __all__ = [
     "generate",
 ]
 
-RECORD_FIELDS = (
-    "key",
-    "source_system",
-    "source_id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "address",
-    "postcode",
-    "email",
-    "phone",
-    "uprn",
-    "identifier",
-)
+RECORD_FIELDS = ("key", "source_system", "source_id", *FIELDS, *OPTIONAL_FIELDS)
 HARD_NEGATIVE_KINDS = ("twins", "generations", "spouses", "namesakes")
 
 # (kind, weight): the share of households of each make-up.

@@ -206,18 +206,19 @@ def merge_people(survivor: Person, other: Person, *, actor: Actor, reason: str) 
         require_current(other)
         lineage = absorb(survivor, other, kind=Lineage.Kind.MERGE, actor=actor, reason=why)
         changed, _joined = refresh_person(survivor)
-        record_change(
-            survivor,
-            "merged",
-            {
-                "retired": str(other.pk),
-                "lineage": str(lineage.pk),
-                "records": len(lineage.records["records"]),
-                "fields": sorted(changed),
-            },
-            actor=actor,
-        )
+        announce_merge(survivor, lineage, actor=actor, fields=sorted(changed))
     return lineage
+
+
+def announce_merge(survivor: Person, lineage: Lineage, *, actor: Actor, **extra: Any) -> None:
+    """The change record (and person.merged event) of a merge `lineage` into `survivor`."""
+    detail = {
+        "retired": str(lineage.other_id),
+        "lineage": str(lineage.pk),
+        "records": len(lineage.records["records"]),
+        **extra,
+    }
+    record_change(survivor, "merged", detail, actor=actor)
 
 
 def unmerge(lineage: Lineage, *, actor: Actor, reason: str) -> Lineage:

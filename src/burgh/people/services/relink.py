@@ -39,7 +39,7 @@ from burgh.people.services.golden import (
     require,
 )
 from burgh.people.services.matching import current_model
-from burgh.people.services.merging import absorb
+from burgh.people.services.merging import absorb, announce_merge
 from burgh.people.services.reviews import open_review
 from burgh.people.services.sources import Actor, move_blocking_keys, records_of
 
@@ -195,15 +195,7 @@ def _add(
                 record.link_method = SourceRecord.LinkMethod.AUTOMATIC
             SourceRecord.objects.bulk_create(batch)
             SourceRecordVersion.objects.bulk_create(
-                [
-                    SourceRecordVersion(
-                        record_id=record.pk,
-                        record_version=1,
-                        attributes=record.attributes,
-                        received_at=record.received_at,
-                    )
-                    for record in batch
-                ]
+                [SourceRecordVersion.of(record) for record in batch]
             )
             BlockingKey.objects.bulk_create(
                 [
@@ -269,17 +261,7 @@ def _retire_one(old: str, target: str, actor: Actor, went_to: dict[str, str]) ->
             label=False,
         )
         went_to[old] = target
-        record_change(
-            survivor,
-            "merged",
-            {
-                "retired": str(other.pk),
-                "lineage": str(lineage.pk),
-                "records": len(lineage.records["records"]),
-                "because": "relink",
-            },
-            actor=actor,
-        )
+        announce_merge(survivor, lineage, actor=actor, because="relink")
 
 
 def _move(

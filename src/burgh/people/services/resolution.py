@@ -279,12 +279,7 @@ def _start_person(
 def _save_record(source: SourceRecord, checked: CheckedRecord, *, is_new: bool) -> None:
     if is_new:
         source.save(force_insert=True)
-        SourceRecordVersion.objects.create(
-            record=source,
-            record_version=source.record_version,
-            attributes=source.attributes,
-            received_at=source.received_at,
-        )
+        SourceRecordVersion.of(source).save()
         write_blocking_keys(source, checked.index_keys, new=True)
     else:
         source.save()
@@ -308,12 +303,7 @@ def _update(
     source.received_at = received_at
     source.record_version += 1
     source.version += 1
-    SourceRecordVersion.objects.create(
-        record=source,
-        record_version=source.record_version,
-        attributes=source.attributes,
-        received_at=received_at,
-    )
+    SourceRecordVersion.of(source).save()
     write_blocking_keys(source, checked.index_keys)
     person = Person.objects.select_for_update().get(pk=source.person_id)
     others = [row for row in records_of([person.pk]) if row.pk != source.pk]

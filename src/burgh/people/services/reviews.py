@@ -9,12 +9,16 @@ from django.utils import timezone
 
 from burgh.core.changes import record_change
 from burgh.core.errors import ConflictError, InvalidInputError
+from burgh.identity import policy
+from burgh.identity.models import Purpose
+from burgh.people.access import PERSON
 from burgh.people.linkage import Score
 from burgh.people.models import Lineage, LinkLabel, MatchReview, Person, SourceRecord
 from burgh.people.services.golden import refresh_person, require
 from burgh.people.services.matching import explanation
 from burgh.people.services.merging import (
     absorb,
+    announce_merge,
     current_person,
     label_pair,
     move_record,
@@ -61,6 +65,22 @@ def review_queue() -> "QuerySet[MatchReview]":
             "record__system", "candidate__system", "record__person", "candidate__person"
         )
         .order_by("status", "-weight", "created_at", "id")
+    )
+
+
+def visible_reviews(
+    viewer: policy.Viewer,
+    *,
+    purpose: Purpose = Purpose.SERVICE_DELIVERY,
+    status: str = MatchReview.Status.PENDING,
+) -> "QuerySet[MatchReview]":
+    """Reviews in `status` whose two people the viewer may both see (identity.policy), oldest
+    first. A pair that has become one person since (a merge, a relink) is not offered."""
+    people = policy.visible(viewer, PERSON, purpose=purpose).queryset.values("pk")
+    return (
+        review_queue()
+        .filter(status=status, record__person__in=people, candidate__person__in=people)
+        .order_by("created_at", "id")
     )
 
 
@@ -145,15 +165,4 @@ def _join_pair(review: MatchReview, actor: Actor) -> None:
     )
     SourceRecord.objects.filter(pk=record.pk).update(link_method=SourceRecord.LinkMethod.REVIEW)
     changed, _joined = refresh_person(survivor)
-    record_change(
-        survivor,
-        "merged",
-        {
-            "retired": str(other.pk),
-            "lineage": str(lineage.pk),
-            "review": str(review.pk),
-            "records": len(lineage.records["records"]),
-            "fields": sorted(changed),
-        },
-        actor=actor,
-    )
+    announce_merge(survivor, lineage, actor=actor, review=str(review.pk), fields=sorted(changed))

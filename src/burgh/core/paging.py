@@ -1,0 +1,42 @@
+"""GOV.UK pagination links for list pages, keeping the filters (API pages: core.pagination)."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PAGE_SIZE = 50
+
+
+def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
+    """The links for core/includes/pagination.html: the first, last and two either side of
+    `page`, with an ellipsis between, each keeping the request's other query parameters."""
+    paginator = page.paginator
+    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
+
+    def href(number: int) -> str:
+        return f"{request.path}?{urlencode({**kept, 'page': number})}"
+
+    numbers = [
+        number
+        for number in paginator.page_range
+        if number in (1, paginator.num_pages) or abs(number - page.number) <= 2
+    ]
+    links: list[dict[str, Any]] = []
+    for number in numbers:
+        if links and number - links[-1]["number"] > 1:
+            links.append({"number": 0, "ellipsis": True})
+        links.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "shown": paginator.num_pages > 1,
+        "links": links,
+        "previous": href(page.number - 1) if page.has_previous() else "",
+        "next": href(page.number + 1) if page.has_next() else "",
+    }
+
+
+def paged(request: HttpRequest, rows: Any, *, size: int = PAGE_SIZE) -> dict[str, Any]:
+    """One page of `rows` (a queryset or list) and its pagination links."""
+    page: Page[Any] = Paginator(rows, size).get_page(request.GET.get("page"))
+    return {"page": page, "pagination": pagination(request, page)}
