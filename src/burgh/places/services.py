@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from burgh.core import audit
 from burgh.core.errors import InvalidInputError
-from burgh.places.models import Property, Street
+from burgh.places.models import GazetteerImport, Property, Street
 
 BATCH_SIZE = 1000
 ADDRESS_FIELDS = ("organisation", "sub_building", "building_name", "building_number", "postcode")
@@ -94,6 +94,13 @@ def import_gazetteer(
             detail={**asdict(report), "rows": len(clean), "full_refresh": full_refresh},
         )
     return report
+
+
+def gazetteer_revision() -> str:
+    """A token that changes whenever the gazetteer does (the newest import's id), so that an
+    address index held in memory knows when to rebuild; "" before the first import."""
+    newest = GazetteerImport.objects.order_by("-created_at").values_list("id", flat=True).first()
+    return str(newest or "")
 
 
 def known_uprns(uprns: Iterable[str], *, in_use: bool = True) -> set[str]:
