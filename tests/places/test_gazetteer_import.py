@@ -106,7 +106,7 @@ def test_bad_rows_stop_the_whole_import() -> None:
     rows = [*ROWS, _row("not-a-uprn"), _row("134000000001")]
     with pytest.raises(InvalidInputError) as refused:
         import_gazetteer(rows)
-    assert "2 gazetteer rows" in refused.value.detail
+    assert "2 gazetteer rows cannot be loaded" in refused.value.detail
     assert "appears more than once" in refused.value.detail
     assert Property.objects.count() == 0
 

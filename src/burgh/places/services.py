@@ -3,20 +3,32 @@
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from burgh.core import audit
-from burgh.core.errors import InvalidInputError
-from burgh.places.models import GazetteerImport, Property, Street
+from burgh.core import audit, events
+from burgh.places.models import GazetteerImport, Property, PropertyChange, Street
+from burgh.places.row_errors import refuse_rows, row_error
 
 BATCH_SIZE = 1000
 ADDRESS_FIELDS = ("organisation", "sub_building", "building_name", "building_number", "postcode")
 STREET_FIELDS = ("street", "locality", "town")
 # Streets that arrive without a USRN get a local reference in a block no real USRN uses.
 LOCAL_USRN_BASE = 99000000
+# A full UK postcode, as _postcode writes it (outward code, space, inward code).
+POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
+FIELD_LIMITS = {
+    "organisation": 200,
+    "sub_building": 120,
+    "building_name": 120,
+    "building_number": 20,
+    "street": 200,
+    "locality": 120,
+    "town": 120,
+}
 
 
 @dataclass(frozen=True)
@@ -28,23 +40,34 @@ class GazetteerImportReport:
 
 
 def import_gazetteer(
-    rows: Iterable[Mapping[str, Any]], *, full_refresh: bool = False
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    full_refresh: bool = False,
+    retire: Iterable[str] = (),
+    source: str = "",
+    file_format: str = "csv",
+    actor: Any = None,
 ) -> GazetteerImportReport:
     """Bring the gazetteer in line with `rows` (uprn, organisation, sub_building, building_name,
     building_number, street, locality, town, postcode, and optionally usrn, easting, northing).
 
     A new UPRN is added; a known one whose address differs is updated and its version bumped;
     the same rows twice change nothing. With `full_refresh`, UPRNs absent from the rows are
-    retired (dated, never deleted). A retired UPRN that reappears comes back into use.
+    retired (dated, never deleted); UPRNs in `retire` (a change file's deletions) are retired
+    whatever the mode. A retired UPRN that reappears comes back into use. Every import is kept
+    as a GazetteerImport with each property's change, and all of it happens or none of it does.
     """
     clean = _clean_rows(rows)
+    to_retire = set(retire)
     today = timezone.localdate()
     with transaction.atomic():
         # Read before the streets are brought up to date, so a renamed street shows as a change.
         existing = {unit.uprn: unit for unit in Property.objects.select_related("street")}
+        before = {uprn: unit.single_line() for uprn, unit in existing.items()}
         streets = _ensure_streets(clean)
         added: list[Property] = []
         changed: list[Property] = []
+        reinstated: set[str] = set()
         unchanged = 0
         for row in clean:
             street = streets[_street_key(row)]
@@ -59,18 +82,22 @@ def import_gazetteer(
                         **{name: row[name] for name in ADDRESS_FIELDS},
                     )
                 )
-            elif _update(unit, row, street):
+                continue
+            was_retired = unit.retired_on is not None
+            if _update(unit, row, street):
                 changed.append(unit)
+                if was_retired:
+                    reinstated.add(unit.uprn)
             else:
                 unchanged += 1
+        seen = {row["uprn"] for row in clean}
         retired: list[Property] = []
-        if full_refresh:
-            seen = {row["uprn"] for row in clean}
-            for uprn, unit in existing.items():
-                if uprn not in seen and unit.retired_on is None:
-                    unit.retired_on = today
-                    unit.version += 1
-                    retired.append(unit)
+        for uprn, unit in existing.items():
+            gone = uprn in to_retire or (full_refresh and uprn not in seen)
+            if gone and unit.retired_on is None:
+                unit.retired_on = today
+                unit.version += 1
+                retired.append(unit)
         Property.objects.bulk_create(added, batch_size=BATCH_SIZE)
         now = timezone.now()
         for unit in (*changed, *retired):
@@ -89,11 +116,64 @@ def import_gazetteer(
             batch_size=BATCH_SIZE,
         )
         report = GazetteerImportReport(len(added), len(changed), len(retired), unchanged)
+        record = GazetteerImport.objects.create(
+            source=source[:300],
+            file_format=file_format,
+            full_refresh=full_refresh,
+            rows=len(clean),
+            actor_label=str(actor or "")[:200],
+            **asdict(report),
+        )
+        _record_history(record, now, added, changed, retired, reinstated, before)
         audit.record(
             "places.gazetteer_imported",
-            detail={**asdict(report), "rows": len(clean), "full_refresh": full_refresh},
+            subject=record,
+            actor=actor,
+            detail={
+                **asdict(report),
+                "rows": len(clean),
+                "full_refresh": full_refresh,
+                "source": source,
+                "format": file_format,
+            },
+        )
+        events.emit(
+            "gov.burgh.places.gazetteer.imported",
+            f"places/gazetteer/{record.pk}",
+            {"import": str(record.pk), **asdict(report)},
         )
     return report
+
+
+def _record_history(
+    record: GazetteerImport,
+    at: datetime,
+    added: list[Property],
+    changed: list[Property],
+    retired: list[Property],
+    reinstated: set[str],
+    before: dict[str, str],
+) -> None:
+    def change(unit: Property, kind: str, after: str) -> PropertyChange:
+        return PropertyChange(
+            gazetteer_import=record,
+            uprn=unit.uprn,
+            kind=kind,
+            before=before.get(unit.uprn, ""),
+            after=after,
+            at=at,
+        )
+
+    kinds = PropertyChange.Kind
+    history = [change(unit, kinds.ADDED, unit.single_line()) for unit in added]
+    history += [
+        change(
+            unit, kinds.REINSTATED if unit.uprn in reinstated else kinds.CHANGED, unit.single_line()
+        )
+        for unit in changed
+    ]
+    history += [change(unit, kinds.RETIRED, before[unit.uprn]) for unit in retired]
+    PropertyChange.objects.bulk_create(history, batch_size=BATCH_SIZE)
 
 
 def gazetteer_revision() -> str:
@@ -130,49 +210,59 @@ def addresses(uprns: Iterable[str]) -> dict[str, str]:
 
 
 def _clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows tidied and checked; every bad row is reported, by row number and field, and
+    then nothing is imported (a half-applied gazetteer would be worse than yesterday's)."""
     clean: list[dict[str, Any]] = []
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
+        # A file reader says which line of the file a row came from.
+        line = int(row.get("_line") or number)
         item: dict[str, Any] = {
             name: " ".join(str(row.get(name) or "").split())
             for name in ("uprn", *ADDRESS_FIELDS, *STREET_FIELDS, "usrn")
         }
         item["postcode"] = _postcode(item["postcode"])
+        problems = _row_problems(item, seen)
         # Coordinates are optional: a row without the column leaves what is stored alone.
         for axis in ("easting", "northing"):
             if axis in row:
                 value = str(row[axis] or "").strip()
-                item[axis] = int(float(value)) if value else None
-        problem = _row_problem(item, seen)
-        if problem:
-            errors.append({"pointer": f"#/rows/{number}", "detail": problem})
+                try:
+                    item[axis] = round(float(value)) if value else None
+                except ValueError:
+                    problems.append((axis, f"{value!r} is not a number of metres"))
+                    continue
+                if item[axis] is not None and not 0 <= item[axis] <= 1_300_000:
+                    problems.append((axis, f"{value} is off the British National Grid"))
+        if problems:
+            errors += [row_error(line, field, detail) for field, detail in problems]
             continue
         seen.add(item["uprn"])
         clean.append(item)
     if errors:
-        shown = "; ".join(
-            f"row {e['pointer'].rsplit('/', 1)[1]}: {e['detail']}" for e in errors[:5]
-        )
-        raise InvalidInputError(
-            f"{len(errors)} gazetteer rows cannot be imported, so none were: {shown}.",
-            errors=errors,
-        )
+        refuse_rows(errors, "gazetteer rows")
     return clean
 
 
-def _row_problem(item: dict[str, Any], seen: set[str]) -> str:
+def _row_problems(item: dict[str, Any], seen: set[str]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
     if not re.fullmatch(r"[1-9]\d{0,11}", item["uprn"]):
-        return f"the UPRN {item['uprn']!r} is not a number of up to 12 digits"
-    if item["uprn"] in seen:
-        return f"the UPRN {item['uprn']} appears more than once"
+        problems.append(("uprn", f"{item['uprn']!r} is not a number of up to 12 digits"))
+    elif item["uprn"] in seen:
+        problems.append(("uprn", f"{item['uprn']} appears more than once"))
     if item["usrn"] and not re.fullmatch(r"\d{1,8}", item["usrn"]):
-        return f"the USRN {item['usrn']!r} is not a number of up to 8 digits"
-    if not item["street"] or not item["town"]:
-        return "a street and a town are needed"
-    if len(item["postcode"]) > 8:
-        return f"the postcode {item['postcode']!r} is too long"
-    return ""
+        problems.append(("usrn", f"{item['usrn']!r} is not a number of up to 8 digits"))
+    if not item["street"]:
+        problems.append(("street", "a street is needed"))
+    if not item["town"]:
+        problems.append(("town", "a town is needed"))
+    if item["postcode"] and not POSTCODE.fullmatch(item["postcode"]):
+        problems.append(("postcode", f"{item['postcode']!r} is not a UK postcode"))
+    for name, limit in FIELD_LIMITS.items():
+        if len(item[name]) > limit:
+            problems.append((name, f"longer than {limit} characters"))
+    return problems
 
 
 def _postcode(text: str) -> str:
