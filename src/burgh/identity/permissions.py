@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
-from burgh.identity.models import Membership, Role, User
+from burgh.identity.models import Membership, Role, RoleAssignment, User
+from burgh.identity.models.accounts import in_force_on
 
 MANAGE_TEAMS = "identity.manage_teams"
 
@@ -15,10 +15,8 @@ def current_roles(user: User, *, on: date | None = None) -> list[Role]:
     day = on or timezone.localdate()
     return list(
         Role.objects.filter(
-            Q(assignments__valid_from__isnull=True) | Q(assignments__valid_from__lte=day),
-            Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=day),
-            assignments__user=user,
-        ).distinct()
+            pk__in=RoleAssignment.objects.in_force(day).filter(user=user).values("role_id")
+        )
     )
 
 
@@ -26,11 +24,8 @@ def current_memberships(user: User, *, on: date | None = None) -> list[Membershi
     """Memberships in force on `on`, in teams running that day (rapid-response teams end)."""
     day = on or timezone.localdate()
     return list(
-        Membership.objects.filter(user=user)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .filter(Q(team__starts_on__isnull=True) | Q(team__starts_on__lte=day))
-        .filter(Q(team__ends_on__isnull=True) | Q(team__ends_on__gte=day))
+        Membership.objects.in_force(day)
+        .filter(user=user)
         .select_related("team", "team__parent")
         .order_by("team__name", "team__id")
     )
@@ -53,8 +48,7 @@ def holders_of(code: str, *, on: date | None = None) -> list[User]:
     roles = [role for role in Role.objects.all() if code in (role.permissions or [])]
     return list(
         User.objects.filter(
-            Q(role_assignments__valid_from__isnull=True) | Q(role_assignments__valid_from__lte=day),
-            Q(role_assignments__valid_to__isnull=True) | Q(role_assignments__valid_to__gte=day),
+            in_force_on(day, "role_assignments__"),
             role_assignments__role__in=roles,
             is_active=True,
         ).distinct()

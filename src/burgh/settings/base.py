@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "burgh.identity",
     "burgh.places",
     "burgh.people",
+    "burgh.staff",
     "burgh.demo",
 ]
 

@@ -145,8 +145,43 @@ class Team(BurghModel):
         )
 
 
+def in_force_on(day: date, prefix: str = "") -> Q:
+    """Valid on `day`: `valid_from`/`valid_to` (both inclusive, either open) take `day` in.
+
+    The one definition of "current" for memberships, role assignments and line management;
+    `prefix` reaches the dates through a relation (`"assignments__"`).
+    """
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def dates_in_order(name: str) -> models.CheckConstraint:
+    """A record valid between two dates cannot end before it starts."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True)
+        | Q(valid_from__isnull=True)
+        | Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_force(self, day: date) -> "MembershipQuerySet":
+        """Memberships valid on `day`, in teams running that day (rapid-response teams end)."""
+        return self.filter(in_force_on(day)).filter(
+            Q(team__starts_on__isnull=True) | Q(team__starts_on__lte=day),
+            Q(team__ends_on__isnull=True) | Q(team__ends_on__gte=day),
+        )
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def in_force(self, day: date) -> "RoleAssignmentQuerySet":
+        return self.filter(in_force_on(day))
+
+
 class Membership(BurghModel):
-    """A user's place in a team, valid between two dates."""
+    """A user's place in a team, valid between two dates (both inclusive)."""
 
     class Position(models.TextChoices):
         MEMBER = "member", "Member"
@@ -159,8 +194,11 @@ class Membership(BurghModel):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["user", "team"])]
+        constraints = [dates_in_order("membership_ends_after_start")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.position})"
@@ -189,9 +227,12 @@ class RoleAssignment(BurghModel):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
+    objects = RoleAssignmentQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role"),
+            dates_in_order("role_assignment_ends_after_start"),
         ]
 
     def __str__(self) -> str:

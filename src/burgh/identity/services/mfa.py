@@ -9,7 +9,6 @@ from typing import Any
 
 import django_otp
 import segno
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -58,12 +57,7 @@ def normalise_code(raw: str) -> str:
 def mfa_required_by_role(user: User, *, on: date | None = None) -> bool:
     """True if any role the user holds today has been marked as needing two-factor sign-in."""
     day = on or timezone.localdate()
-    return (
-        RoleAssignment.objects.filter(user=user, role__requires_mfa=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .exists()
-    )
+    return RoleAssignment.objects.in_force(day).filter(user=user, role__requires_mfa=True).exists()
 
 
 def confirmed_device(user: User) -> Any:

@@ -196,18 +196,31 @@ def add_membership(
     *,
     position: str = Membership.Position.MEMBER,
     valid_from: date | None = None,
+    valid_to: date | None = None,
 ) -> Membership:
-    """Put `user` in `team` as a member, leader or manager."""
+    """Put `user` in `team` as a member, leader or manager, from and to the dates given."""
     if position not in Membership.Position.values:
         raise InvalidInputError(
             f"A position is one of {', '.join(Membership.Position.values)}.",
             errors=[{"pointer": "#/position", "detail": "Not a position in a team."}],
         )
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise InvalidInputError(
+            f"A membership cannot end ({valid_to:%d %B %Y}) before it starts "
+            f"({valid_from:%d %B %Y}).",
+            errors=[{"pointer": "#/valid_to", "detail": "Must be on or after valid_from."}],
+        )
     with transaction.atomic():
         membership = Membership.objects.create(
-            user=user, team=team, position=position, valid_from=valid_from
+            user=user, team=team, position=position, valid_from=valid_from, valid_to=valid_to
         )
-        detail = {"user": str(user.pk), "team": str(team.pk), "position": position}
+        detail = {
+            "user": str(user.pk),
+            "team": str(team.pk),
+            "position": position,
+            "valid_from": valid_from.isoformat() if valid_from else None,
+            "valid_to": valid_to.isoformat() if valid_to else None,
+        }
         record_change(membership, "created", detail, stream=team)
     return membership
 
