@@ -8,6 +8,8 @@ from burgh.identity.models import Membership, Role, RoleAssignment, User
 from burgh.identity.models.accounts import in_force_on
 
 MANAGE_TEAMS = "identity.manage_teams"
+# An identity provider's account (through SCIM) creates, changes and removes staff and teams.
+PROVISION_STAFF = "identity.provision_staff"
 
 
 def current_roles(user: User, *, on: date | None = None) -> list[Role]:
