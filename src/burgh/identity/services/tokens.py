@@ -29,6 +29,10 @@ SCOPES: dict[str, str] = {
         "Send source records to the person index, and merge, unmerge and review people, as "
         "far as your role allows."
     ),
+    "scim": (
+        "Provision staff and teams from an identity provider (Entra ID, Okta) through SCIM at "
+        "/scim/v2, if your role may provision staff."
+    ),
 }
 
 MAX_LIFETIME = timedelta(days=365)

@@ -1,0 +1,59 @@
+"""Who may call /scim/v2: a bearer API token with the `scim` scope, of someone who may provision."""
+
+from django.http import HttpRequest
+
+from burgh.core import audit
+from burgh.core.errors import AuthenticationFailedError
+from burgh.identity.auth import ApiTokenAuth, MissingScopeError, require_scope
+from burgh.identity.models import ApiToken, User
+from burgh.identity.permissions import PROVISION_STAFF, has_permission
+from burgh.staff.scim.errors import ScimRefusalError
+
+SCIM_SCOPE = "scim"
+
+
+def provisioner(request: HttpRequest) -> User:
+    """The person whose token this request carries, if it may provision staff; else a 401.
+
+    The token is read and checked exactly as the REST API does (`ApiTokenAuth`); a missing
+    scope or permission is a 401 too, so an identity provider's connection test reports the
+    token as the thing to fix.
+    """
+    try:
+        token: ApiToken = ApiTokenAuth()(request)
+    except AuthenticationFailedError as refusal:
+        raise ScimRefusalError(401, refusal.detail, headers=dict(refusal.headers)) from refusal
+    request.auth = token  # type: ignore[attr-defined]
+    try:
+        require_scope(request, SCIM_SCOPE)
+    except MissingScopeError as refusal:
+        _refuse(token, "missing_scope")
+        raise ScimRefusalError(
+            401, refusal.detail, headers=_challenge("insufficient_scope", "Needs the scim scope.")
+        ) from refusal
+    if not has_permission(token.user, PROVISION_STAFF):
+        _refuse(token, "not_a_provisioner")
+        raise ScimRefusalError(
+            401,
+            f"The API token {token.name!r} belongs to {token.user}, whose roles do not let them "
+            f"provision staff ({PROVISION_STAFF}). Issue the token from an account that may.",
+            headers=_challenge("insufficient_scope", "The account may not provision staff."),
+        )
+    return token.user
+
+
+def _refuse(token: ApiToken, reason: str) -> None:
+    audit.record(
+        "staff.scim_refused",
+        subject=token,
+        actor=token.user,
+        outcome="failure",
+        detail={"reason": reason, "prefix": token.prefix},
+    )
+
+
+def _challenge(error: str, description: str) -> dict[str, str]:
+    return {
+        "WWW-Authenticate": f'Bearer realm="burgh", error="{error}", '
+        f'error_description="{description}", scope="{SCIM_SCOPE}"'
+    }
