@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("burgh.core.urls")),
     path("", include("burgh.identity.urls")),
     path("people/", include("burgh.people.urls")),
+    path("places/", include("burgh.places.urls")),
     path("access/", include("burgh.identity.access_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -188,6 +188,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [
     ("govuk", PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("autocomplete", PROJECT_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
     ("burgh", PROJECT_DIR / "build" / "static"),
 ]
 STORAGES = {

@@ -30,6 +30,7 @@ from burgh.people.services.ranking import RankedPerson, rank_people
 from burgh.people.services.records import (
     PeopleExport,
     export_people,
+    people_at,
     person_fields,
     person_record,
     person_rows,
@@ -65,6 +66,7 @@ __all__ = [
     "end_involvement",
     "end_relationship",
     "export_people",
+    "people_at",
     "golden_view",
     "households_at",
     "import_households",

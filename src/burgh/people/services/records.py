@@ -83,10 +83,11 @@ def search_people(
     *,
     text: str = "",
     born_on: date | None = None,
+    uprn: str = "",
     purpose: Purpose,
     action: policy.Action = policy.Action.LIST,
 ) -> policy.Visible[Person]:
-    """The people `viewer` may see for `purpose`, narrowed by name and date of birth.
+    """The people `viewer` may see for `purpose`, narrowed by name, date of birth and home.
 
     A one-word `text` matches the start of the given or the family name; two or more words
     match the given name and then the family name, case-insensitively. Ordered by family name,
@@ -99,9 +100,34 @@ def search_people(
         people = people.filter(_name_filter(visible, text))
     if born_on is not None:
         people = people.filter(Q(date_of_birth=born_on) & _permits(visible, "date_of_birth"))
+    if uprn:
+        # Living there is their address: only those whose address the reader may see.
+        people = people.filter(_living_at(uprn) & _permits(visible, "address"))
     shown = [name for name in COLUMNS if name in permitted_fields(visible)]
     people = people.only("id", "version", *shown).order_by(*ORDERING)
     return replace(visible, queryset=people)
+
+
+def _living_at(uprn: str) -> Q:
+    """People whose address is the property, or who are in a household there today."""
+    today = timezone.localdate()
+    members = HouseholdMember.objects.filter(
+        Q(moved_in_on__isnull=True) | Q(moved_in_on__lte=today),
+        Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=today),
+        household__uprn=uprn,
+    ).values("person_id")
+    return Q(uprn=uprn) | Q(pk__in=members)
+
+
+def people_at(
+    viewer: Reader, uprn: str, *, purpose: Purpose, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The people living at a property whom `viewer` may see, as rows of the fields they may
+    see, logged as listed. Nobody the reader may not see is counted or hinted at."""
+    visible = search_people(viewer, uprn=uprn, purpose=purpose)
+    people = list(visible.queryset[:limit])
+    policy.log_listed(viewer, PERSON, people, purpose=purpose)
+    return person_rows(visible, people)
 
 
 def _current_homes() -> "Prefetch[Any, Any, Any]":
