@@ -1,0 +1,183 @@
+"""Matching an address to a UPRN: parse, find candidates, score, and say no when unsure."""
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from burgh.places.matching.compare import compare, prepare
+from burgh.places.matching.index import AddressIndex
+from burgh.places.matching.model import Model, shipped_model
+from burgh.places.matching.parse import ParsedAddress
+
+# Used where Django's settings are not configured (a script, the benchmark's baselines).
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_CHECK_SECONDS = 2.0
+CANDIDATES_SHOWN = 10
+# A candidate with no rival leads by this much (in bits): as far as the calibration looks.
+NO_RIVAL_LEAD = 30.0
+
+
+@dataclass(frozen=True)
+class Reason:
+    comparison: str
+    level: str  # what the level means, in words
+    weight: float  # bits
+
+    def __str__(self) -> str:
+        return f"{self.level} ({self.weight:+.1f})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    uprn: str
+    address: str  # the gazetteer's single line
+    score: float  # calibrated probability that this is the property meant
+    weight: float  # match weight in bits, before rivals are taken into account
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class AddressMatch:
+    text: str
+    uprn: str | None  # None below the threshold
+    score: float  # calibrated probability that the best candidate is the property meant
+    candidates: tuple[Candidate, ...]  # best first
+    parsed: ParsedAddress
+    threshold: float
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def explain(self) -> list[str]:
+        """Why this UPRN (or why none), line by line, for the gazetteer custodian."""
+        best = self.best
+        lines = [f"read as: {self.parsed.summary() or '(nothing recognisable)'}"]
+        if best is None:
+            return [*lines, "no property in the gazetteer looks like this address"]
+        lines.append(f"best candidate: UPRN {best.uprn}, {best.address}")
+        lines.extend(f"  {reason}" for reason in best.reasons)
+        lines.append(f"  match weight {best.weight:+.1f}")
+        if len(self.candidates) > 1:
+            rival = self.candidates[1]
+            lines.append(
+                f"runner-up: UPRN {rival.uprn}, {rival.address} "
+                f"(weight {rival.weight:+.1f}, {best.weight - rival.weight:.1f} behind)"
+            )
+        verdict = "matched" if self.uprn else "not matched: below"
+        lines.append(f"score {self.score:.3f}, {verdict} the threshold {self.threshold:.2f}")
+        return lines
+
+
+def threshold_setting() -> float:
+    """BURGH_ADDRESS_MATCH_THRESHOLD from the settings, or the default outside Django."""
+    from django.conf import settings
+
+    if settings.configured:
+        return float(getattr(settings, "BURGH_ADDRESS_MATCH_THRESHOLD", DEFAULT_THRESHOLD))
+    return DEFAULT_THRESHOLD
+
+
+def match_with(
+    index: AddressIndex, text: str, *, model: Model | None = None, threshold: float
+) -> AddressMatch:
+    """Match `text` against `index` with an explicit threshold."""
+    model = model or shipped_model()
+    parsed = index.parse(text)
+    query = prepare(index, parsed)
+    ids = index.candidates(parsed, tuple(sorted(query.words)))
+    scored = []
+    for at in ids:
+        levels = compare(index, query, at)
+        scored.append((model.weight(levels), at, levels))
+    scored.sort(key=lambda item: (-item[0], index.properties[item[1]].uprn))
+    candidates = []
+    for rank, (weight, at, levels) in enumerate(scored[:CANDIDATES_SHOWN]):
+        if rank == 0:
+            lead = weight - scored[1][0] if len(scored) > 1 else NO_RIVAL_LEAD
+        else:
+            lead = weight - scored[0][0]
+        entry = index.properties[at]
+        candidates.append(
+            Candidate(
+                uprn=entry.uprn,
+                address=entry.line,
+                score=model.calibration.probability(weight, lead),
+                weight=weight,
+                reasons=tuple(Reason(*part) for part in model.contributions(levels)),
+            )
+        )
+    score = candidates[0].score if candidates else 0.0
+    uprn = candidates[0].uprn if candidates and score >= threshold else None
+    return AddressMatch(text, uprn, score, tuple(candidates), parsed, threshold)
+
+
+def match(address_text: str, *, index: AddressIndex | None = None) -> AddressMatch:
+    """The UPRN `address_text` means, with a calibrated score and the candidates considered.
+
+    Without `index`, the gazetteer in the database is used (held in memory per process and
+    rebuilt when an import changes it). Below BURGH_ADDRESS_MATCH_THRESHOLD the match has no
+    UPRN: the best candidate is shown, never taken.
+    """
+    return match_with(index or current_index(), address_text, threshold=threshold_setting())
+
+
+def match_many(texts: Iterable[str], index: AddressIndex) -> list[AddressMatch]:
+    """`match` for many addresses against one index."""
+    threshold = threshold_setting()
+    model = shipped_model()
+    return [match_with(index, text, model=model, threshold=threshold) for text in texts]
+
+
+class _IndexHolder:
+    """The per-process index of the database's gazetteer, rebuilt when its revision changes.
+
+    The revision is read at most every BURGH_ADDRESS_INDEX_CHECK_SECONDS (one small query),
+    so a match costs no database work in between; a rebuild happens under a lock while other
+    threads keep matching against the index they have.
+    """
+
+    def __init__(self) -> None:
+        self.index: AddressIndex | None = None
+        self.checked_at = 0.0
+        self.lock = threading.Lock()
+
+    def get(self) -> AddressIndex:
+        from burgh.places.services import gazetteer_revision
+
+        now = time.monotonic()
+        index = self.index
+        if index is not None and now - self.checked_at < _check_seconds():
+            return index
+        revision = gazetteer_revision()
+        self.checked_at = now
+        if index is not None and index.revision == revision:
+            return index
+        with self.lock:
+            if self.index is None or self.index.revision != revision:
+                self.index = AddressIndex.from_database()
+            return self.index
+
+    def clear(self) -> None:
+        with self.lock:
+            self.index, self.checked_at = None, 0.0
+
+
+def _check_seconds() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "BURGH_ADDRESS_INDEX_CHECK_SECONDS", DEFAULT_CHECK_SECONDS))
+
+
+_holder = _IndexHolder()
+
+
+def current_index() -> AddressIndex:
+    """The index of the database's gazetteer for this process."""
+    return _holder.get()
+
+
+def forget_index() -> None:
+    """Drop this process's index (tests; a deliberate rebuild)."""
+    _holder.clear()
