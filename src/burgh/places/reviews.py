@@ -39,7 +39,12 @@ def queue_review(
             errors=[{"pointer": "#/address" if not address else "#/source", "detail": "Required"}],
         )
     candidates = [
-        {"uprn": c.uprn, "address": c.address, "score": round(float(c.score), 4)}
+        {
+            "uprn": c.uprn,
+            "address": c.address,
+            "score": round(float(c.score), 4),
+            "why": [str(reason) for reason in getattr(c, "reasons", ())],
+        }
         for c in list(result.candidates)[:CANDIDATES_KEPT]
     ]
     best = candidates[0]["score"] if candidates else 0.0

@@ -29,6 +29,11 @@ SCOPES: dict[str, str] = {
         "Send source records to the person index, and merge, unmerge and review people, as "
         "far as your role allows."
     ),
+    "places:read": "Look up addresses and properties, and match addresses to UPRNs.",
+    "places:write": (
+        "Queue unsure address matches for the gazetteer custodian, and load service "
+        "attributes of properties if your role manages the gazetteer."
+    ),
     "scim": (
         "Provision staff and teams from an identity provider (Entra ID, Okta) through SCIM at "
         "/scim/v2, if your role may provision staff."
