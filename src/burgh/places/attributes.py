@@ -103,7 +103,7 @@ def _clean(rows: Iterable[Mapping[str, Any]], service: str) -> list[dict[str, An
     errors: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for number, row in enumerate(rows, start=1):
-        line = int(row.get("_line") or number)
+        line = int(row["_line"]) if "_line" in row else number
         item = {
             "uprn": str(row.get("uprn") or "").strip(),
             "name": str(row.get("name") or "").strip().lower(),

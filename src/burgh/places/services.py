@@ -217,7 +217,7 @@ def _clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
         # A file reader says which line of the file a row came from.
-        line = int(row.get("_line") or number)
+        line = int(row["_line"]) if "_line" in row else number
         item: dict[str, Any] = {
             name: " ".join(str(row.get(name) or "").split())
             for name in ("uprn", *ADDRESS_FIELDS, *STREET_FIELDS, "usrn")
