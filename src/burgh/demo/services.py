@@ -19,6 +19,7 @@ from burgh.identity.services.organisation import (
     TeamRecord,
     import_organisation_structure,
 )
+from burgh.places.attributes import load_attributes
 from burgh.places.services import import_gazetteer
 
 
@@ -32,6 +33,7 @@ class LoadReport:
     role_assignments: int
     streets: int
     properties: int
+    place_attributes: int
     households: int
     residents: int
     # The person index: records sent through `resolve`, the people it made of them, how many
@@ -85,7 +87,8 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
                 for s in council.staff
             ],
         )
-        gazetteer = import_gazetteer(council.gazetteer_rows())
+        gazetteer = import_gazetteer(council.gazetteer_rows(), source="demo council")
+        waste = load_attributes(council.waste_collection_rows(), service="waste", source="demo")
         index = load_source_records(council)
         access = load_access_control(council, index.person_ids)
         counts = {
@@ -97,6 +100,7 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "role_assignments": structure.role_assignments,
             "streets": len(council.streets),
             "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
+            "place_attributes": waste.added + waste.changed + waste.unchanged,
             "households": len(council.households),
             "residents": len(council.people),
             "source_records": index.source_records,

@@ -223,6 +223,25 @@ class DemoCouncil:
     def people(self) -> list[DemoPerson]:
         return [member.person for household in self.households for member in household.members]
 
+    def waste_collection_rows(self) -> list[dict[str, str]]:
+        """Each home's bin collection day and round, as the waste service would load them.
+
+        Rounds follow streets, as they do on the ground: a street's USRN picks its day, and a
+        town's streets are shared out over four rounds a day. Derived, not drawn from the
+        random generator, so adding it changes nothing else a seed makes.
+        """
+        days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+        streets = {street.usrn: street for street in self.streets}
+        rows = []
+        for unit in self.properties:
+            number = int(unit.usrn)
+            town = streets[unit.usrn].town
+            day = days[number % len(days)]
+            round_name = f"{town} {day} round {number // len(days) % 4 + 1}"
+            rows.append({"uprn": unit.uprn, "name": "collection_day", "value": day})
+            rows.append({"uprn": unit.uprn, "name": "collection_round", "value": round_name})
+        return rows
+
     def gazetteer_rows(self) -> list[dict[str, str]]:
         """The gazetteer as rows for `places.services.import_gazetteer` or a CSV export."""
         streets = {street.usrn: street for street in self.streets}
