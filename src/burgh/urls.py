@@ -1,4 +1,4 @@
-"""Top-level URL map: pages, the API and the admin site."""
+"""Top-level URL map: pages, the API, the SCIM provider and the admin site."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +12,7 @@ urlpatterns = [
     path("places/", include("burgh.places.urls")),
     path("access/", include("burgh.identity.access_urls")),
     path("api/v1/", api.urls),
+    path("scim/v2/", include("burgh.staff.scim.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,8 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from burgh.identity.models import User
 from burgh.identity.services import mfa, sessions
 
-# The API authenticates each request with a bearer token, not a session.
+# The API and the SCIM provider authenticate each request with a bearer token, not a session.
 API_PREFIX = "/api/"
+SCIM_PREFIX = "/scim/"
 
 # Pages a half-signed-in person may still reach: the way in, the way out, and the pages a
 # public body must always show (accessibility statement, privacy notice).
@@ -31,7 +32,7 @@ MFA_EXEMPT_URL_NAMES = (
 
 
 def _is_exempt_from_sessions(path: str) -> bool:
-    return path.startswith(API_PREFIX) or path.startswith(settings.STATIC_URL or "/static/")
+    return path.startswith((API_PREFIX, SCIM_PREFIX, settings.STATIC_URL or "/static/"))
 
 
 def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:

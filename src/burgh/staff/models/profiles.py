@@ -19,6 +19,8 @@ class StaffProfile(BurghModel):
     user_name = models.CharField(max_length=255)
     user_name_key = models.CharField(max_length=255, unique=True, editable=False)
     external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # As the provider sends it; the account's full name falls back on the name's parts.
+    display_name = models.CharField(max_length=255, blank=True)
     formatted_name = models.CharField(max_length=255, blank=True)
     given_name = models.CharField(max_length=120, blank=True)
     middle_name = models.CharField(max_length=120, blank=True)

@@ -20,9 +20,10 @@ def provisioner(request: HttpRequest) -> User:
     token as the thing to fix.
     """
     try:
-        token: ApiToken = ApiTokenAuth()(request)
+        token = ApiTokenAuth()(request)
     except AuthenticationFailedError as refusal:
         raise ScimRefusalError(401, refusal.detail, headers=dict(refusal.headers)) from refusal
+    assert token is not None, "ApiTokenAuth raises rather than answering None"
     request.auth = token  # type: ignore[attr-defined]
     try:
         require_scope(request, SCIM_SCOPE)

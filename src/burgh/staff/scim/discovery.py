@@ -9,7 +9,6 @@ accepted and ignored, so an identity provider's default mappings work unchanged.
 from typing import Any
 
 from scim2_models import (
-    URN,
     Attribute,
     AuthenticationScheme,
     Bulk,
@@ -20,12 +19,10 @@ from scim2_models import (
     Filter,
     Group,
     Meta,
-    Mutability,
     Patch,
     Required,
     ResourceType,
     Schema,
-    SchemaExtension,
     ServiceProviderConfig,
     Sort,
     User,
@@ -76,32 +73,40 @@ def _user_schema() -> Schema:
         if attribute.name not in KEPT_USER_ATTRIBUTES:
             continue
         attribute = _kept(attribute, KEPT_USER_ATTRIBUTES[attribute.name])
+        if attribute.name == "active":
+            # Whether the person may sign in is never left unsaid (a create without it is read
+            # as active); so it cannot be removed, only set to false.
+            attribute = attribute.model_copy(update={"required": Required.true})
         if attribute.name == "emails":
             # Staff sign in with their email address, so one is needed.
-            attribute = attribute.model_copy(update={"required": Required.true})
+            subs = [
+                sub.model_copy(update={"required": Required.true}) if sub.name == "value" else sub
+                for sub in attribute.sub_attributes or []
+            ]
+            attribute = attribute.model_copy(
+                update={"required": Required.true, "sub_attributes": subs}
+            )
         attributes.append(attribute)
     return schema.model_copy(update={"attributes": attributes})
 
 
-def _group_schema() -> Schema:
-    schema = Group.to_schema()
+def _without(schema: Schema, attribute_name: str, sub_name: str) -> Schema:
     attributes = []
     for attribute in schema.attributes or []:
-        if attribute.name == "members" and attribute.sub_attributes:
-            # A member's display name is the person's name here, not something to set.
-            subs = [
-                sub.model_copy(update={"mutability": Mutability.read_only})
-                if sub.name == "display"
-                else sub
-                for sub in attribute.sub_attributes
-            ]
+        if attribute.name == attribute_name and attribute.sub_attributes:
+            subs = [sub for sub in attribute.sub_attributes if sub.name != sub_name]
             attribute = attribute.model_copy(update={"sub_attributes": subs})
         attributes.append(attribute)
     return schema.model_copy(update={"attributes": attributes})
 
 
+def _group_schema() -> Schema:
+    # A member's display name would only repeat the person's name, so it is not kept.
+    return _without(Group.to_schema(), "members", "display")
+
+
 def _enterprise_schema() -> Schema:
-    schema = EnterpriseUser.to_schema()
+    schema = _without(EnterpriseUser.to_schema(), "manager", "displayName")
     attributes = []
     for attribute in schema.attributes or []:
         if attribute.name == "manager" and attribute.sub_attributes:
@@ -132,25 +137,26 @@ def schemas(base_url: str) -> list[Schema]:
 
 
 def resource_types(base_url: str) -> list[ResourceType]:
-    user = ResourceType(
-        id="User",
-        name="User",
-        description="A member of staff",
-        endpoint="/Users",
-        schema_=URN(User.__schema__),
-        schema_extensions=[SchemaExtension(schema_=URN(EnterpriseUser.__schema__), required=False)],
-        meta=Meta(resource_type="ResourceType", location=f"{base_url}/ResourceTypes/User"),
-    )
-    group = ResourceType(
-        id="Group",
-        name="Group",
-        description="A team",
-        endpoint="/Groups",
-        schema_=URN(Group.__schema__),
-        schema_extensions=[],
-        meta=Meta(resource_type="ResourceType", location=f"{base_url}/ResourceTypes/Group"),
-    )
-    return [user, group]
+    def described(name: str, description: str, schema: str, extensions: list[str]) -> ResourceType:
+        return ResourceType.model_validate(
+            {
+                "id": name,
+                "name": name,
+                "description": description,
+                "endpoint": f"/{name}s",
+                "schema": schema,
+                "schemaExtensions": [{"schema": urn, "required": False} for urn in extensions],
+                "meta": {
+                    "resourceType": "ResourceType",
+                    "location": f"{base_url}/ResourceTypes/{name}",
+                },
+            }
+        )
+
+    return [
+        described("User", "A member of staff", User.__schema__, [EnterpriseUser.__schema__]),
+        described("Group", "A team", Group.__schema__, []),
+    ]
 
 
 def service_provider_config(base_url: str) -> ServiceProviderConfig:
@@ -162,11 +168,14 @@ def service_provider_config(base_url: str) -> ServiceProviderConfig:
         sort=Sort(supported=True),
         etag=ETag(supported=True),
         authentication_schemes=[
-            AuthenticationScheme(
-                type="oauthbearertoken",
-                name="API token",
-                description="A Burgh API token with the scim scope: Authorization: Bearer <token>.",
-                primary=True,
+            AuthenticationScheme.model_validate(
+                {
+                    "type": "oauthbearertoken",
+                    "name": "API token",
+                    "description": "A Burgh API token with the scim scope: "
+                    "Authorization: Bearer <token>.",
+                    "primary": True,
+                }
             )
         ],
         meta=Meta(

@@ -37,17 +37,17 @@ def _members(member_ids: Iterable[str], organisation: Organisation) -> list[User
             parsed[raw] = None
     found = {
         str(user.pk): user
+        # A deactivated person may stay in a group (access needs an active account as well);
+        # one the provider deleted is gone.
         for user in User.objects.filter(
-            pk__in=[pk for pk in parsed.values() if pk is not None],
-            organisation=organisation,
-            is_active=True,
-        )
+            pk__in=[pk for pk in parsed.values() if pk is not None], organisation=organisation
+        ).exclude(staff_profile__deprovisioned_at__isnull=False)
     }
     by_raw = {raw: found.get(str(pk)) if pk else None for raw, pk in parsed.items()}
     missing = [raw for raw, user in by_raw.items() if user is None]
     if missing:
         raise UnknownMemberError(
-            f'members[value eq "{missing[0]}"]: no active member of staff of '
+            f'members[value eq "{missing[0]}"]: no member of staff of '
             f"{organisation.name} has this id"
             + (f" (nor do {len(missing) - 1} more)." if len(missing) > 1 else "."),
             errors=[{"pointer": "#/members", "detail": f"Unknown ids: {', '.join(missing[:5])}."}],

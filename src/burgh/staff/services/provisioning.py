@@ -32,6 +32,7 @@ from burgh.staff.services.structure import end_line_management, line_manager, se
 
 PROFILE_FIELDS = (
     "external_id",
+    "display_name",
     "formatted_name",
     "given_name",
     "middle_name",
