@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tests.browser import access_data, index_data, people_data
+from tests.browser import access_data, index_data, people_data, places_data
 
 
 class State(StrEnum):
@@ -530,5 +530,65 @@ PAGES += [
         query="?q=Ilsa+McKay&postcode=KL1+4QT",
         expect_text=("Best matches", "Isla MacKay"),
         given=_STEWARD,
+    ),
+]
+
+# The place pages. Ailsa is made the gazetteer custodian, with a tenement street, a resident
+# and an address to review, by places_data.custodian.
+_CUSTODIAN = places_data.custodian
+PAGES += [
+    Page(
+        "places:find",
+        State.SIGNED_IN,
+        "Find an address: postcode and building, or type the address",
+        error_form={"postcode": "KL2"},
+        expect_text=("Find an address", "Building name or number (optional)"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:find",
+        State.SIGNED_IN,
+        "Select an address: the addresses at a postcode",
+        query="?postcode=kl24ab&building=",
+        expect_text=("6 addresses found", "Flat 0/1, 14 Burnside Crescent"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:find",
+        State.SIGNED_IN,
+        "Select an address: the best candidates for a typed address",
+        query="?address=2%2F1+14+burnside+cres",
+        expect_text=("Addresses like", "Flat 2/1, 14 Burnside Crescent"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:property",
+        State.SIGNED_IN,
+        "A property: address, services, residents, gazetteer history",
+        args=(places_data.FLAT_UPRN,),
+        expect_text=("Kinloch Tuesday round 2", "Morven Gillies", "Added"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:reviews",
+        State.SIGNED_IN,
+        "Addresses to review, oldest first",
+        expect_text=("1 address waiting", "flat 3, 14 burnside cres"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:review",
+        State.SIGNED_IN,
+        "An address to review: candidates with why they scored, or not in the gazetteer",
+        args=(places_data.REVIEW_ID,),
+        expect_text=("Which property does this address mean?", "It is not in the gazetteer"),
+        given=_CUSTODIAN,
+    ),
+    Page(
+        "places:imports",
+        State.SIGNED_IN,
+        "Gazetteer imports, newest first",
+        expect_text=("llpg-extract.csv", "Added"),
+        given=_CUSTODIAN,
     ),
 ]

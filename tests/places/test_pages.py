@@ -210,7 +210,7 @@ def test_the_custodian_settles_an_address_and_the_sending_system_is_told(
 
     url = reverse("places:review", args=[review.pk])
     empty = client.post(url, {"version": 2})
-    assert empty.status_code == 400
+    assert empty.status_code == 200
     assert "Choose the property this address means" in empty.content.decode()
     # The picker's answer joins the choices.
     picked = client.get(url, {"uprn": "134000000005"}).content.decode()
@@ -232,7 +232,7 @@ def test_a_stale_decision_is_refused_and_changes_nothing(client, council, gazett
     review.version = 5
     review.save()
     stale = client.post(url, {"version": 1, "decision": "none"})
-    assert stale.status_code == 400
+    assert stale.status_code == 200
     assert "someone changed it after you read it" in stale.content.decode()
     review.refresh_from_db()
     assert review.status == AddressMatchReview.Status.OPEN

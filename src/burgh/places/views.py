@@ -189,7 +189,6 @@ def review(request: HttpRequest, user: User, review_id: Any) -> HttpResponseBase
         request,
         "places/review.html",
         {"review": item, "candidates": candidates, "form": form, "picker_url": picker},
-        status=400 if form.errors else 200,
     )
 
 
