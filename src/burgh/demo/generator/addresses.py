@@ -150,7 +150,7 @@ class _Writer:
         roll = rng.random()
         if roll < 0.35 and kind in SHORT_KINDS:
             parts[-1] = rng.choice(SHORT_KINDS[kind])
-        elif roll < 0.38:
+        elif roll < 0.37:
             parts = parts[:-1]  # "14 Burnside, Kinloch"
         if rng.random() < 0.15:
             longest = max(range(len(parts)), key=lambda i: len(parts[i]))
@@ -183,13 +183,13 @@ class _Writer:
                 return other
         return code
 
-    def town(self, row: dict[str, str]) -> list[str]:
+    def town(self, row: dict[str, str], *, keep: bool = False) -> list[str]:
         rng = self.rng
         parts = []
         if row["locality"] and rng.random() < 0.4:
             parts.append(row["locality"])
         roll = rng.random()
-        if roll < 0.68 or (parts and roll < 0.8):
+        if keep or roll < 0.68 or (parts and roll < 0.8):
             town = row["town"]
             parts.append(_typo(town, rng) if rng.random() < 0.05 else town)
         elif roll < 0.70:
@@ -252,7 +252,12 @@ class _Writer:
 
     # -- whole addresses ----------------------------------------------------------------
 
-    def write(self, row: dict[str, str], *, drop_flat: bool = False) -> str:
+    def write(
+        self, row: dict[str, str], *, drop_flat: bool = False, elsewhere: bool = False
+    ) -> str:
+        """The row as someone might write it. `elsewhere` (a property not in the gazetteer)
+        always names its town or postcode: without them, "3 Southpark View" for a street of
+        that name in another council is a fair match for ours, and no matcher could know."""
         rng = self.rng
         parts: list[str] = []
         flat_text, flat_first = ("", True)
@@ -270,7 +275,7 @@ class _Writer:
             name = row["building_name"]
             parts.append(_typo(name, rng) if rng.random() < 0.1 else name)
         street = self.street(row["street"])
-        with_street = not row["building_name"] or rng.random() < 0.8
+        with_street = not row["building_name"] or rng.random() < 0.9
         if number:
             if rng.random() < 0.05:
                 parts.append(f"{street} {number}")
@@ -280,8 +285,10 @@ class _Writer:
             parts.append(street)
         if flat_text and not flat_first:
             parts.append(flat_text)
-        parts.extend(self.town(row))
         postcode = self.postcode(row["postcode"])
+        # Without a postcode most people give the town; an address with neither is rare.
+        keep_town = not postcode and (elsewhere or rng.random() < 0.9)
+        parts.extend(self.town(row, keep=keep_town))
         if postcode:
             if rng.random() < 0.03:
                 parts.insert(0, postcode)
@@ -301,6 +308,9 @@ class _Writer:
             text = text.upper()
         return text
 
+    def _elsewhere(self, row: dict[str, str]) -> str:
+        return self.write(row, elsewhere=True)
+
     def not_in_gazetteer(self, kind: str) -> str | None:
         """An address for a property the gazetteer does not hold, or None if none fits."""
         rng = self.rng
@@ -310,7 +320,7 @@ class _Writer:
             if not numbers:
                 return None
             beyond = max(numbers) + rng.randint(1, 8)
-            return self.write(
+            return self._elsewhere(
                 {
                     **row,
                     "building_number": str(beyond),
@@ -333,11 +343,11 @@ class _Writer:
                     if style == "edinburgh"
                     else (f"Flat {floor}/{door}")
                 )
-                return self.write({**row, "sub_building": sub, "organisation": ""})
+                return self._elsewhere({**row, "sub_building": sub, "organisation": ""})
             if row["building_number"] and not row["sub_building"] and not row["organisation"]:
                 # A house written as a flat ("Flat 2, 14 Rowan Road").
                 sub = rng.choice(["Flat 2", "Flat 3", "Flat B", "Flat C"])
-                return self.write({**row, "sub_building": sub})
+                return self._elsewhere({**row, "sub_building": sub})
             return None
         if kind == "no_such_letter":
             number = row["building_number"]
@@ -347,7 +357,7 @@ class _Writer:
             letter = rng.choice("ABC")
             if number + letter in taken:
                 return None
-            return self.write({**row, "building_number": number + letter})
+            return self._elsewhere({**row, "building_number": number + letter})
         if kind == "other_council":
             town = rng.choice(OTHER_TOWNS)
             code = f"{OTHER_AREA}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGH')}"
@@ -363,7 +373,7 @@ class _Writer:
             }
             if not other["building_number"]:
                 other["building_number"] = str(rng.randint(1, 30))
-            return self.write(other)
+            return self._elsewhere(other)
         # A new build: a street the town does not have yet, a postcode not yet given out.
         for _ in range(50):
             name = f"{rng.choice(STREET_STEMS)} {rng.choice(STREET_KINDS)}"
@@ -373,7 +383,7 @@ class _Writer:
             return None
         district = row["postcode"].split(" ")[0]
         code = f"{district} {rng.randint(0, 9)}{rng.choice('ABDEFGH')}{rng.choice('JLNPQRS')}"
-        return self.write(
+        return self._elsewhere(
             {
                 **row,
                 "street": name,
@@ -408,7 +418,7 @@ def messy_addresses(
     count: int,
     *,
     not_in_gazetteer: float = 0.1,
-    flat_dropped: float = 0.005,
+    flat_dropped: float = 0.003,
 ) -> list[MessyAddress]:
     """`count` messy addresses: most of properties in `rows`, `not_in_gazetteer` of none.
 

@@ -8,7 +8,7 @@ chosen can be read off as a short list: "same building number +4.1, same flat +3
 from dataclasses import dataclass
 
 from burgh.places.matching.flats import resolve
-from burgh.places.matching.index import AddressIndex, PropertyEntry
+from burgh.places.matching.index import AddressIndex, PropertyEntry, StreetEntry
 from burgh.places.matching.parse import ParsedAddress
 from burgh.places.matching.text import (
     FLAT_WORDS,
@@ -49,13 +49,14 @@ LEVELS: dict[str, dict[str, str]] = {
     "postcode": {
         "same": "same postcode",
         "slip": "postcode one character different",
-        "sector": "same postcode sector",
+        "sector": "same postcode sector, other unit",
         "district": "same postcode district",
         "differs": "different postcode",
         "missing": "no postcode given",
     },
     "town": {
         "named": "the property's town or locality named",
+        "mixed": "the property's town named, and another town or locality too",
         "other": "another town named",
         "missing": "no town named",
     },
@@ -86,16 +87,18 @@ class Query:
     """A parsed query with what every comparison with it needs, worked out once."""
 
     parsed: ParsedAddress
-    words: frozenset[str]  # after spelling correction
-    slipped: frozenset[str]  # words that were corrected
+    groups: tuple[frozenset[str], ...]  # each word with the gazetteer words it may stand for
+    words: frozenset[str]  # every word of every group
+    slipped: frozenset[str]  # words read as a slip for them
     towns: frozenset[str]  # town and locality words the query names
 
 
 def prepare(index: AddressIndex, parsed: ParsedAddress) -> Query:
-    corrected = index.corrected_words(parsed)
-    found = frozenset(corrected)
+    groups = index.word_groups(parsed)
+    found = frozenset().union(*groups)
     return Query(
         parsed=parsed,
+        groups=groups,
         words=found,
         slipped=found - frozenset(parsed.words),
         towns=found & index.town_words,
@@ -109,19 +112,20 @@ def compare(index: AddressIndex, query: Query, at: int) -> tuple[str, ...]:
     parsed = query.parsed
     wanted = query.words
     own_place = set(street.town) | set(street.locality)
-    explained = (
-        street.all_words | own_place | set(entry.name) | set(entry.organisation) | FLAT_WORDS
-    )
+    names = set(entry.name) | set(entry.organisation)
+    # Town names are the town comparison's business: never counted again as unexplained.
+    explained = street.all_words | names | FLAT_WORDS | index.town_words
     explained |= set(entry.sub_building)
+    unexplained = sum(not (group & explained) for group in query.groups)
     return (
         _number(parsed.number, entry.number),
         _flat(index, parsed, entry),
-        _street(street.stems, street.kind, street.qualifier, wanted, query.slipped, own_place),
+        _street(street, wanted, query.slipped, own_place | names),
         _postcode(parsed, entry.postcode),
-        _town(query.towns, own_place, wanted),
+        _town(query.towns - names, own_place, wanted),
         _named(entry.name, wanted),
         _named(entry.organisation, wanted),
-        _unexplained(len(wanted - explained) + len(parsed.other_numbers)),
+        _unexplained(unexplained + len(parsed.other_numbers)),
     )
 
 
@@ -149,23 +153,20 @@ def _flat(index: AddressIndex, parsed: ParsedAddress, entry: PropertyEntry) -> s
 
 
 def _street(
-    stems: frozenset[str],
-    kind: str,
-    qualifier: str,
-    wanted: frozenset[str],
-    slipped: frozenset[str],
-    own_place: set[str],
+    street: StreetEntry, wanted: frozenset[str], slipped: frozenset[str], elsewhere: set[str]
 ) -> str:
+    """`elsewhere`: words the property's town, locality or names account for."""
+    stems, kind, qualifier = street.stems, street.kind, street.qualifier
     present = stems & wanted
     if not present:
         return "absent"
     if present != stems:
         return "partial"
-    other_qualifiers = (wanted & QUALIFIERS) - own_place - {qualifier} - stems
+    other_qualifiers = (wanted & QUALIFIERS) - elsewhere - {qualifier} - stems
     if (qualifier and qualifier not in wanted) or other_qualifiers:
         return "qualifier_differs"
     if kind and kind not in wanted:
-        other_kinds = (wanted & STREET_TYPES) - stems - own_place
+        other_kinds = (wanted & STREET_TYPES) - stems - elsewhere
         return "type_differs" if other_kinds else "type_missing"
     used = stems | {kind, qualifier}
     return "slip" if used & slipped else "same"
@@ -175,10 +176,10 @@ def _postcode(parsed: ParsedAddress, own: str) -> str:
     if parsed.postcode:
         if parsed.postcode == own:
             return "same"
-        if postcode_sector(parsed.postcode) == postcode_sector(own):
-            return "sector"
         if _one_apart(parsed.postcode.replace(" ", ""), own.replace(" ", "")):
             return "slip"
+        if postcode_sector(parsed.postcode) == postcode_sector(own):
+            return "sector"
         return "district" if parsed.district == postcode_district(own) else "differs"
     if parsed.district:
         return "district" if parsed.district == postcode_district(own) else "differs"
@@ -202,7 +203,7 @@ def _one_apart(left: str, right: str) -> bool:
 
 def _town(towns: frozenset[str], own_place: set[str], wanted: frozenset[str]) -> str:
     if own_place & wanted:
-        return "named"
+        return "mixed" if towns - own_place else "named"
     return "other" if towns else "missing"
 
 

@@ -9,7 +9,6 @@ taken (and its lettered neighbours: 14 brings 14A).
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from burgh.places.matching.flats import FlatRef, gazetteer_flat
+from burgh.places.matching.flats import FlatRef, gazetteer_flat, resolve
 from burgh.places.matching.parse import ParsedAddress, parse
 from burgh.places.matching.text import (
     QUALIFIERS,
@@ -40,8 +39,9 @@ ROW_FIELDS = (
     "postcode",
 )
 UPRN = re.compile(r"^[1-9][0-9]{0,11}$")
-STREETS_PER_QUERY = 12
-MAX_CANDIDATES = 60
+STREETS_PER_QUERY = 40
+FEW_STREETS = 6
+MAX_CANDIDATES = 80
 _BASE_NUMBER = re.compile(r"^([0-9]+)")
 
 
@@ -63,6 +63,7 @@ class StreetEntry:
     town: tuple[str, ...]
     town_name: str
     by_number: dict[str, list[int]] = field(default_factory=dict)
+    by_base: dict[str, list[int]] = field(default_factory=dict)  # "14" → 14, 14A, 14B
     unnumbered: list[int] = field(default_factory=list)
 
     @property
@@ -101,7 +102,7 @@ class AddressIndex:
         self.districts: frozenset[str] = frozenset()
         self.vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
-        self._corrections: dict[str, str] = {}
+        self._corrections: dict[str, frozenset[str]] = {}
         self._street_idf: dict[str, float] = {}
         self.revision = ""
 
@@ -218,6 +219,7 @@ class AddressIndex:
         street = self.streets[entry.street]
         if entry.number:
             street.by_number.setdefault(entry.number, []).append(at)
+            street.by_base.setdefault(_base(entry.number), []).append(at)
         else:
             street.unnumbered.append(at)
         self.buildings[entry.building].append(at)
@@ -250,22 +252,31 @@ class AddressIndex:
     def parse(self, text: str) -> ParsedAddress:
         return parse(text, districts=self.districts)
 
-    def correct(self, word: str) -> str:
-        """`word` as the gazetteer spells it, when it is one slip from a word it knows."""
+    def correct(self, word: str) -> frozenset[str]:
+        """The gazetteer's words `word` may be a slip for (itself when it knows it).
+
+        Every word one slip away counts ("mane" may be "manse" or "lane"): the comparisons
+        decide which, as they see the whole address.
+        """
         if word in self._known or not word.isalpha() or len(word) < 4:
-            return word
+            return frozenset([word])
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
         allowed = 1 if len(word) < 8 else 2
-        found = process.extractOne(word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed)
-        corrected = found[0] if found else word
+        found = process.extract(
+            word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
+        )
+        best = min((distance for _word, distance, _at in found), default=allowed)
+        near = frozenset(known for known, distance, _at in found if distance == best)
+        corrected = near or frozenset([word])
         if len(self._corrections) < 200_000:
             self._corrections[word] = corrected
         return corrected
 
-    def corrected_words(self, parsed: ParsedAddress) -> tuple[str, ...]:
-        out: list[str] = []
+    def word_groups(self, parsed: ParsedAddress) -> tuple[frozenset[str], ...]:
+        """Each word of the query with the gazetteer words it may stand for."""
+        out: list[frozenset[str]] = []
         given = parsed.words
         skip = False
         for at, word in enumerate(given):
@@ -280,20 +291,19 @@ class AddressIndex:
                 and not (word in self._known and following in self._known)
             ):
                 # "Hill view" for "Hillview", "burn side" for "Burnside".
-                out.append(joined)
+                out.append(frozenset([joined]))
                 skip = True
                 continue
             out.append(self.correct(word))
         return tuple(out)
 
-    def candidate_streets(
-        self, query_words: frozenset[str], district: str
-    ) -> list[tuple[float, int]]:
+    def candidate_streets(self, query_words: frozenset[str]) -> list[tuple[float, int]]:
         """Streets whose distinctive words the query has, best first, as (score, street)."""
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
         for word in query_words:
+            idf = self._street_idf.get(word, 0.0)
             for street_id in self.street_words.get(word, ()):
-                scores[street_id] += self._street_idf[word]
+                scores[street_id] = scores.get(street_id, 0.0) + idf
         ranked: list[tuple[float, int]] = []
         for street_id, found in scores.items():
             street = self.streets[street_id]
@@ -307,35 +317,65 @@ class AddressIndex:
             score += 0.2 * bool(street.locality and set(street.locality) <= query_words)
             ranked.append((score, street_id))
         ranked.sort(reverse=True)
-        return ranked[:STREETS_PER_QUERY]
+        return ranked
 
-    def candidates(self, parsed: ParsedAddress, query_words: tuple[str, ...]) -> list[int]:
-        """The properties the query could mean (at most MAX_CANDIDATES), unordered."""
-        wanted = frozenset(query_words)
+    def candidates(self, parsed: ParsedAddress, query_words: frozenset[str]) -> list[int]:
+        """The properties the query could mean (at most MAX_CANDIDATES), unordered.
+
+        Where the query names a flat, only the flats of a building that it names are taken
+        (others of the building would only score lower); where it names none, all are.
+        """
+        wanted = query_words
         found: dict[int, None] = {}
         number = parsed.number
-        for _score, street_id in self.candidate_streets(wanted, parsed.district):
-            for at in self._on_street(street_id, number, wanted):
-                found[at] = None
+        streets_with_hits = 0
+        ranked = self.candidate_streets(wanted)
+        best = ranked[0][0] if ranked else 0.0
+        for score, street_id in ranked:
+            # Streets that fit less well than the best (another type, no town) are only
+            # looked at while there are few candidates.
+            if score < best - 0.25 and streets_with_hits >= FEW_STREETS:
+                break
+            hits = list(self._on_street(street_id, number, wanted))
+            if hits:
+                streets_with_hits += 1
+                for at in self._flats_named(hits, parsed.flat):
+                    found[at] = None
+            if streets_with_hits >= STREETS_PER_QUERY or len(found) >= MAX_CANDIDATES:
+                break
         if parsed.postcode in self.by_postcode:
+            hits = []
             for at in self.by_postcode[parsed.postcode]:
                 entry = self.properties[at]
                 if (number and _same_base(entry.number, number)) or (
                     not number and (set(entry.name) | set(entry.organisation)) & wanted
                 ):
-                    found[at] = None
+                    hits.append(at)
+            for at in self._flats_named(hits, parsed.flat):
+                found[at] = None
         for lookup, field_name in ((self.name_words, "name"), (self.organisation_words, "org")):
-            for at in self._named(lookup, field_name, wanted):
+            for at in self._named(lookup, field_name, parsed, wanted):
                 found[at] = None
         return list(found)[:MAX_CANDIDATES]
+
+    def _flats_named(self, hits: list[int], flat: FlatRef | None) -> list[int]:
+        if flat is None:
+            return hits
+        out: list[int] = []
+        by_building: dict[int, list[int]] = {}
+        for at in hits:
+            by_building.setdefault(self.properties[at].building, []).append(at)
+        for building, ids in by_building.items():
+            flats = [self.properties[at].flat for at in self.buildings[building]]
+            named = resolve(flat, [f for f in flats if f is not None])
+            chosen = [at for at in ids if named is not None and self.properties[at].flat == named]
+            out.extend(chosen or ids)
+        return out
 
     def _on_street(self, street_id: int, number: str, wanted: frozenset[str]) -> Iterator[int]:
         street = self.streets[street_id]
         if number:
-            base = _base(number)
-            for key, ids in street.by_number.items():
-                if key == number or _base(key) == base:
-                    yield from ids
+            yield from street.by_base.get(_base(number), ())
             return
         for at in street.unnumbered:
             entry = self.properties[at]
@@ -347,20 +387,34 @@ class AddressIndex:
                     yield at
 
     def _named(
-        self, lookup: dict[str, list[int]], field_name: str, wanted: frozenset[str]
+        self,
+        lookup: dict[str, list[int]],
+        field_name: str,
+        parsed: ParsedAddress,
+        wanted: frozenset[str],
     ) -> list[int]:
         present = [word for word in wanted if word in lookup and word not in self.town_words]
         if not present:
             return []
         rarest = min(present, key=lambda word: len(lookup[word]))
-        if len(lookup[rarest]) > 400:
-            return []
         out = []
         for at in lookup[rarest]:
             entry = self.properties[at]
             name = entry.name if field_name == "name" else entry.organisation
             if sum(word in wanted for word in name) * 2 >= len(name):
                 out.append(at)
+        if len(out) > MAX_CANDIDATES:
+            # A common house name ("Rosebank"): those in the town or postcode given first.
+            def nearness(at: int) -> int:
+                entry = self.properties[at]
+                street = self.streets[entry.street]
+                return -(
+                    2 * (entry.postcode == parsed.postcode)
+                    + (postcode_district(entry.postcode) == parsed.district)
+                    + bool(set(street.town) & wanted)
+                )
+
+            out.sort(key=nearness)
         return out[:MAX_CANDIDATES]
 
 

@@ -14,8 +14,6 @@ from burgh.places.matching.parse import ParsedAddress
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_CHECK_SECONDS = 2.0
 CANDIDATES_SHOWN = 10
-# A candidate with no rival leads by this much (in bits): as far as the calibration looks.
-NO_RIVAL_LEAD = 30.0
 
 
 @dataclass(frozen=True)
@@ -86,24 +84,23 @@ def match_with(
     model = model or shipped_model()
     parsed = index.parse(text)
     query = prepare(index, parsed)
-    ids = index.candidates(parsed, tuple(sorted(query.words)))
+    ids = index.candidates(parsed, query.words)
     scored = []
     for at in ids:
         levels = compare(index, query, at)
         scored.append((model.weight(levels), at, levels))
     scored.sort(key=lambda item: (-item[0], index.properties[item[1]].uprn))
+    # Candidates far behind change no score: leave them out of the sums.
+    kept = [item for item in scored if item[0] > scored[0][0] - 30] if scored else []
+    scores = model.calibration.scores([weight for weight, _at, _levels in kept])
     candidates = []
-    for rank, (weight, at, levels) in enumerate(scored[:CANDIDATES_SHOWN]):
-        if rank == 0:
-            lead = weight - scored[1][0] if len(scored) > 1 else NO_RIVAL_LEAD
-        else:
-            lead = weight - scored[0][0]
+    for (weight, at, levels), score in zip(kept[:CANDIDATES_SHOWN], scores, strict=False):
         entry = index.properties[at]
         candidates.append(
             Candidate(
                 uprn=entry.uprn,
                 address=entry.line,
-                score=model.calibration.probability(weight, lead),
+                score=score,
                 weight=weight,
                 reasons=tuple(Reason(*part) for part in model.contributions(levels)),
             )

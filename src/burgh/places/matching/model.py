@@ -4,13 +4,15 @@ A candidate's match weight is the model's starting value plus the weight of each
 comparison levels, in bits (log2 of how much likelier the level is for the right property
 than for a wrong one, as in Splink). The probability that a candidate is *the* property meant
 also depends on its rivals: a strong candidate with an equally strong runner-up is a coin
-toss. So the reported score is a logistic function of the candidate's own weight and of its
-lead over the best other candidate, fitted on labelled generated addresses (training.py).
+toss. So a candidate's score is its share of the evidence among the candidates, times
+how often an address that fits this well means a property the gazetteer holds; the second is
+fitted on labelled generated addresses (training.py).
 The parameters ship as model.json beside this module.
 """
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,17 +30,27 @@ class InvalidModelError(ValueError):
 
 @dataclass(frozen=True)
 class Calibration:
-    """score = sigmoid(intercept + slope·weight + lead_slope·min(lead, cap)), weights in bits."""
+    """A candidate's score is its share among the candidates times its fit:
+
+    - share: 2^weight over the sum of 2^weight of every candidate (two equal candidates get
+      half each, whatever their weights);
+    - fit: sigmoid(intercept + slope * weight), how often an address that fits a property this
+      well means a property in the gazetteer rather than one it does not hold.
+    """
 
     intercept: float
     slope: float
-    lead_slope: float
-    lead_cap: float
 
-    def probability(self, weight: float, lead: float) -> float:
-        lead = max(-self.lead_cap, min(lead, self.lead_cap))
-        z = self.intercept + self.slope * weight + self.lead_slope * lead
-        return _sigmoid(z)
+    def fit(self, weight: float) -> float:
+        return _sigmoid(self.intercept + self.slope * weight)
+
+    def scores(self, weights: Sequence[float]) -> list[float]:
+        """The calibrated score of each candidate, given every candidate's weight in bits."""
+        if not weights:
+            return []
+        top = max(weights)
+        total = sum(2.0 ** (weight - top) for weight in weights)
+        return [2.0 ** (weight - top) / total * self.fit(weight) for weight in weights]
 
 
 @dataclass(frozen=True)
@@ -74,8 +86,6 @@ class Model:
             "calibration": {
                 "intercept": round(self.calibration.intercept, 4),
                 "slope": round(self.calibration.slope, 4),
-                "lead_slope": round(self.calibration.lead_slope, 4),
-                "lead_cap": self.calibration.lead_cap,
             },
         }
         return json.dumps(payload, indent=2) + "\n"
@@ -88,7 +98,10 @@ class Model:
                 comparison: {level: float(data["weights"][comparison][level]) for level in levels}
                 for comparison, levels in LEVELS.items()
             }
-            calibration = Calibration(**{k: float(v) for k, v in data["calibration"].items()})
+            calibration = Calibration(
+                intercept=float(data["calibration"]["intercept"]),
+                slope=float(data["calibration"]["slope"]),
+            )
             return cls(
                 version=str(data["version"]),
                 prior=float(data["prior"]),

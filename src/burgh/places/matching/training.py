@@ -6,7 +6,7 @@ tenth not in the gazetteer), finds and compares their candidates, and fits
 1. the level weights: a logistic regression of "this candidate is the property meant" on the
    comparison levels (one column per level, a little L2 shrinkage, Newton's method);
 2. the calibration: a logistic regression of "the best candidate is the property meant" on
-   the best candidate's weight and its lead over the runner-up.
+   the log-odds of the best candidate's share of the evidence (model.py).
 The benchmark (bench/places) measures the model on a gazetteer of another seed.
 """
 
@@ -21,13 +21,11 @@ from typing import Any
 
 from burgh.places.matching.compare import COMPARISONS, LEVELS, compare, prepare
 from burgh.places.matching.index import AddressIndex
-from burgh.places.matching.matcher import NO_RIVAL_LEAD
 from burgh.places.matching.model import LN2, MODEL_PATH, Calibration, Model
 
 SEED = 7
 PROPERTIES = 80_000
 ADDRESSES = 30_000
-LEAD_CAP = 20.0
 SHRINKAGE = 1.0
 COLUMNS = [(comparison, level) for comparison in COMPARISONS for level in LEVELS[comparison]]
 
@@ -43,7 +41,7 @@ def labelled(index: AddressIndex, texts: Sequence[tuple[str, str | None]]) -> li
     for text, truth in texts:
         parsed = index.parse(text)
         query = prepare(index, parsed)
-        ids = index.candidates(parsed, tuple(sorted(query.words)))
+        ids = index.candidates(parsed, query.words)
         out.append(
             LabelledQuery(
                 truth,
@@ -92,36 +90,57 @@ def fit(queries: Sequence[LabelledQuery], *, trained_on: str) -> Model:
         version=date.today().isoformat(),
         prior=float(coef[0]),
         weights=weights,
-        calibration=Calibration(0.0, 1.0, 0.0, LEAD_CAP),
+        calibration=Calibration(0.0, 1.0),
         trained_on=trained_on,
     )
-    tops = []
-    for query in queries:
-        top = _top(provisional, query)
-        if top is not None:
-            tops.append(top)
-    features = np.array([[1.0, weight, min(lead, LEAD_CAP)] for weight, lead, _good in tops])
-    outcome = np.array([1.0 if good else 0.0 for _w, _l, good in tops])
-    a, b, c = _fit_logistic(features, outcome, np.array([0.0, 0.01, 0.01]))
+    tops = [top for top in (_top(provisional, query) for query in queries) if top is not None]
+    intercept, slope = _fit_calibration(tops)
     return Model(
         version=provisional.version,
         prior=provisional.prior,
         weights=weights,
-        calibration=Calibration(float(a), float(b), float(c), LEAD_CAP),
+        calibration=Calibration(intercept, slope),
         trained_on=trained_on,
     )
 
 
+def _fit_calibration(tops: Sequence[tuple[float, float, bool]]) -> tuple[float, float]:
+    """Maximum likelihood of "the best candidate is right" = share * sigmoid(a + b * weight)."""
+    import numpy as np
+
+    weight = np.array([w for w, _share, _good in tops])
+    share = np.array([s for _w, s, _good in tops])
+    good = np.array([1.0 if g else 0.0 for _w, _s, g in tops])
+    clear = share > 0.9  # start from a plain logistic fit where the share is near 1
+    rows = np.column_stack([np.ones(clear.sum()), weight[clear]])
+    a, b = _fit_logistic(rows, good[clear], np.array([0.0, 0.01]))
+    for _ in range(3000):
+        fit = 1 / (1 + np.exp(-np.clip(a + b * weight, -30, 30)))
+        p = np.clip(share * fit, 1e-12, 1 - 1e-12)
+        dz = good * (1 - fit) - (1 - good) * share * fit * (1 - fit) / (1 - p)
+        step = np.array([dz.sum(), (dz * weight).sum()]) / len(weight)
+        a, b = a + 0.5 * step[0], b + 0.05 * step[1]
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return float(a), float(b)
+
+
 def _top(model: Model, query: LabelledQuery) -> tuple[float, float, bool] | None:
-    """(best weight, its lead over the runner-up, whether it is the property meant)."""
+    """(the best candidate's weight, its share, whether it is the property meant)."""
     if not query.candidates:
         return None
     scored = sorted(
         ((model.weight(levels), good) for levels, good in query.candidates),
         key=lambda item: -item[0],
     )
-    lead = scored[0][0] - scored[1][0] if len(scored) > 1 else NO_RIVAL_LEAD
-    return scored[0][0], lead, scored[0][1]
+    best = scored[0][0]
+    share = 1.0 / sum(2.0 ** (weight - best) for weight, _good in scored)
+    return best, share, scored[0][1]
+
+
+def _score(model: Model, top: tuple[float, float, bool]) -> float:
+    weight, share, _good = top
+    return share * model.calibration.fit(weight)
 
 
 def outcomes(model: Model, queries: Sequence[LabelledQuery], threshold: float) -> dict[str, float]:
@@ -133,10 +152,9 @@ def outcomes(model: Model, queries: Sequence[LabelledQuery], threshold: float) -
         top = _top(model, query)
         if top is None:
             continue
-        weight, lead, good = top
-        if model.calibration.probability(weight, lead) < threshold:
+        if _score(model, top) < threshold:
             continue
-        if good:
+        if top[2]:
             right += 1
         else:
             wrong += 1
