@@ -335,6 +335,36 @@ class TestOverride:
 
         assert Person.objects.get(pk=index.isla.pk).family_name == "MacKay"
 
+    def test_the_address_picker_fills_in_the_uprn_or_address_it_chose(self, index):
+        from burgh.places.services import import_gazetteer
+
+        import_gazetteer(
+            [
+                {
+                    "uprn": "134000000777",
+                    "organisation": "",
+                    "sub_building": "Flat 0/2",
+                    "building_name": "",
+                    "building_number": "3",
+                    "street": "Harbour Street",
+                    "locality": "",
+                    "town": "Kinloch",
+                    "postcode": "KL1 4QT",
+                }
+            ]
+        )
+        client = page_client(index.steward)
+        form = html_of(client.get(self.path(index, "uprn")))
+        assert f"/places/?next=%2Fpeople%2F{index.isla.pk}%2Foverride%2Fuprn" in form
+        assert "Find the address in the gazetteer" not in html_of(client.get(self.path(index)))
+
+        chosen = html_of(client.get(self.path(index, "uprn") + "?uprn=134000000777"))
+        assert 'value="134000000777"' in chosen
+        address = html_of(client.get(self.path(index, "address") + "?uprn=134000000777"))
+        assert 'value="Flat 0/2, 3 Harbour Street, Kinloch, KL1 4QT"' in address
+        unknown = html_of(client.get(self.path(index, "uprn") + "?uprn=999"))
+        assert 'value="999"' not in unknown
+
     def test_only_those_who_manage_source_records_may(self, setting, index):
         grant(setting.social_worker, "people.view_all_people")
 

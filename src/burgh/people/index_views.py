@@ -7,6 +7,7 @@ the access policy; what a steward may change, the services decide (and refuse wi
 
 import contextlib
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -44,6 +45,7 @@ from burgh.people.services.golden import (
 from burgh.people.services.merging import MERGE_PEOPLE, merge_people, unmerge
 from burgh.people.services.records import person_record, person_rows, search_people
 from burgh.people.steward import may_see_all_of, permitted_attributes, record_summary
+from burgh.places.services import addresses as addresses_of
 
 # How many people a merge search offers at once.
 MERGE_CHOICES = 20
@@ -224,6 +226,10 @@ def _read_whole(
     return person, attributes
 
 
+# Details a steward can pick from the gazetteer rather than type.
+PLACE_FIELDS = ("address", "uprn")
+
+
 def _require(viewer: policy.Viewer, permission: str, what: str) -> None:
     if not viewer.has(permission):
         raise PermissionDenied(f"None of your roles lets you {what}.")
@@ -250,7 +256,12 @@ def override(request: HttpRequest, user: User, person_id: UUID, field: str) -> H
                 clear_override(person, field, actor=user, reason="Removed on the person page")
             messages.success(request, f"{label}: the sources decide it again.")
         return redirect(reverse("people:person", args=[person.pk]) + "#golden")
-    form = OverrideForm(request.POST or None, field=field, label=f"{label} to use")
+    form = OverrideForm(
+        request.POST or None,
+        field=field,
+        label=f"{label} to use",
+        initial={"value": _picked_place(request, field)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             set_override(
@@ -273,9 +284,26 @@ def override(request: HttpRequest, user: User, person_id: UUID, field: str) -> H
         "current_source": source_label(current.source, _systems()) if current.value else "",
         "overridden": overridden,
         "field": field,
+        # The address picker comes back here with ?uprn= (places: find an address).
+        "picker_url": (
+            f"{reverse('places:find')}?{urlencode({'next': request.path})}"
+            if field in PLACE_FIELDS
+            else ""
+        ),
         **purpose_context(request),
     }
     return render(request, "people/override.html", context)
+
+
+def _picked_place(request: HttpRequest, field: str) -> str:
+    """What the address picker chose, as the field's value: the UPRN or its address."""
+    uprn = request.GET.get("uprn", "")
+    if field not in PLACE_FIELDS or not uprn:
+        return ""
+    address = addresses_of([uprn]).get(uprn, "")
+    if not address:
+        return ""
+    return uprn if field == "uprn" else address
 
 
 @people_page
