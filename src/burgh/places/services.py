@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from burgh.core import audit, events
+from burgh.places.matching import match as match  # address → UPRN (docs/place-matching.md)
 from burgh.places.models import GazetteerImport, Property, PropertyChange, Street
 from burgh.places.row_errors import refuse_rows, row_error
 

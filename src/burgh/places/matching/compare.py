@@ -46,20 +46,6 @@ LEVELS: dict[str, dict[str, str]] = {
         "partial": "part of the street's name",
         "absent": "street not named",
     },
-    "postcode": {
-        "same": "same postcode",
-        "slip": "postcode one character different",
-        "sector": "same postcode sector, other unit",
-        "district": "same postcode district",
-        "differs": "different postcode",
-        "missing": "no postcode given",
-    },
-    "town": {
-        "named": "the property's town or locality named",
-        "mixed": "the property's town named, and another town or locality too",
-        "other": "another town named",
-        "missing": "no town named",
-    },
     "name": {
         "same": "building name given",
         "partial": "part of the building name given",
@@ -79,7 +65,28 @@ LEVELS: dict[str, dict[str, str]] = {
         "3+": "three or more words of the address not accounted for",
     },
 }
-COMPARISONS = tuple(LEVELS)
+POSTCODE_LEVELS = {
+    "same": "same postcode",
+    "slip": "postcode one character different",
+    "sector": "same postcode sector, other unit",
+    "district": "same postcode district",
+    "differs": "different postcode",
+    "missing": "no postcode",
+}
+TOWN_LEVELS = {
+    "named": "the property's town or locality named",
+    "mixed": "its town named, and another town or locality too",
+    "other": "another town named",
+    "missing": "no town named",
+}
+# Postcode and town are weighed together: a full postcode outweighs a wrong town, while a
+# wrong town with no postcode is strong evidence of another place.
+LEVELS["place"] = {
+    f"{code}+{town}": f"{code_text}; {town_text}"
+    for code, code_text in POSTCODE_LEVELS.items()
+    for town, town_text in TOWN_LEVELS.items()
+}
+COMPARISONS = ("number", "flat", "street", "place", "name", "organisation", "unexplained")
 
 
 @dataclass(frozen=True)
@@ -121,8 +128,7 @@ def compare(index: AddressIndex, query: Query, at: int) -> tuple[str, ...]:
         _number(parsed.number, entry.number),
         _flat(index, parsed, entry),
         _street(street, wanted, query.slipped, own_place | names),
-        _postcode(parsed, entry.postcode),
-        _town(query.towns - names, own_place, wanted),
+        f"{_postcode(parsed, entry.postcode)}+{_town(query.towns - names, own_place, wanted)}",
         _named(entry.name, wanted),
         _named(entry.organisation, wanted),
         _unexplained(unexplained + len(parsed.other_numbers)),
