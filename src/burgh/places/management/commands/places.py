@@ -9,7 +9,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -57,9 +57,9 @@ class Command(BaseCommand):
         if action == "match":
             self._match(options["gazetteer"], options["input"], options["out"])
         elif action == "import":
-            gazetteer_commands.run_import(options, cast(TextIO, self.stdout))
+            gazetteer_commands.run_import(options, self.stdout)
         elif action == "attributes":
-            gazetteer_commands.run_attributes(options, cast(TextIO, self.stdout))
+            gazetteer_commands.run_attributes(options, self.stdout)
 
     def _match(self, gazetteer: Path, source: Path, out: Path) -> None:
         if not out.parent.is_dir():
