@@ -104,7 +104,7 @@ def _clean(rows: Iterable[Mapping[str, Any]], service: str) -> list[dict[str, An
     seen: set[tuple[str, str]] = set()
     for number, row in enumerate(rows, start=1):
         line = int(row["_line"]) if "_line" in row else number
-        item = {
+        item: dict[str, Any] = {
             "uprn": str(row.get("uprn") or "").strip(),
             "name": str(row.get("name") or "").strip().lower(),
             "value": " ".join(str(row.get("value") or "").split()),

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 
 from burgh.identity.access_views.common import GOVERNANCE_PERMISSIONS
 from burgh.identity.models import User
-from burgh.identity.permissions import current_roles
+from burgh.identity.permissions import menu_permissions
 
 register = template.Library()
 
@@ -17,11 +17,9 @@ register = template.Library()
 @register.filter
 def may_govern(user: Any) -> bool:
     """Whether "Governance" belongs in this person's navigation: any governance permission."""
-    if not isinstance(user, User) or not user.is_active:
+    if not isinstance(user, User):
         return False
-    return any(
-        code in GOVERNANCE_PERMISSIONS for role in current_roles(user) for code in role.permissions
-    )
+    return not menu_permissions(user).isdisjoint(GOVERNANCE_PERMISSIONS)
 
 
 @register.filter

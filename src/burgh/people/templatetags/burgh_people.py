@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from burgh.identity.models import User
-from burgh.identity.permissions import current_roles
+from burgh.identity.permissions import menu_permissions
 from burgh.people.services.records import READ_PERMISSIONS
 from burgh.people.services.reviews import REVIEW_MATCHES
 
@@ -24,7 +24,5 @@ def may_review_matches(user: Any) -> bool:
     return REVIEW_MATCHES in _permissions(user)
 
 
-def _permissions(user: Any) -> set[str]:
-    if not isinstance(user, User) or not user.is_active:
-        return set()
-    return {code for role in current_roles(user) for code in role.permissions}
+def _permissions(user: Any) -> frozenset[str]:
+    return menu_permissions(user) if isinstance(user, User) else frozenset()

@@ -6,9 +6,9 @@ Kept apart from the command module so that each subcommand's code reads on its o
 
 import csv
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 
 from burgh.core.errors import InvalidInputError
 from burgh.places.attributes import load_attributes
@@ -47,7 +47,7 @@ def add_parsers(actions: Any) -> None:
     attributes.add_argument("--service", required=True, help="the service, like waste")
 
 
-def run_import(options: dict[str, Any], out: TextIO) -> None:
+def run_import(options: dict[str, Any], out: OutputWrapper) -> None:
     path: Path = options["file"]
     read = _refusing(lambda: read_gazetteer_file(_existing(path)), path)
     report = _refusing(
@@ -67,7 +67,7 @@ def run_import(options: dict[str, Any], out: TextIO) -> None:
     )
 
 
-def run_attributes(options: dict[str, Any], out: TextIO) -> None:
+def run_attributes(options: dict[str, Any], out: OutputWrapper) -> None:
     path: Path = _existing(options["file"])
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from burgh.identity.models import User
-from burgh.identity.permissions import has_permission
+from burgh.identity.permissions import menu_permissions
 from burgh.places.reviews import MANAGE_GAZETTEER, VIEW_PLACES
 
 register = template.Library()
@@ -14,12 +14,12 @@ register = template.Library()
 
 @register.filter
 def may_find_places(user: Any) -> bool:
-    return isinstance(user, User) and has_permission(user, VIEW_PLACES)
+    return isinstance(user, User) and VIEW_PLACES in menu_permissions(user)
 
 
 @register.filter
 def may_review_addresses(user: Any) -> bool:
-    return isinstance(user, User) and has_permission(user, MANAGE_GAZETTEER)
+    return isinstance(user, User) and MANAGE_GAZETTEER in menu_permissions(user)
 
 
 @register.filter
