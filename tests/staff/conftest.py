@@ -34,9 +34,7 @@ class ScimClient:
             extra[f"HTTP_{name.upper().replace('-', '_')}"] = value
         data = json.dumps(body) if body is not None and not isinstance(body, str) else body
         url = path if path.startswith("/") else f"{SCIM}/{path}"
-        return self.client.generic(
-            method, url, data=data or b"", content_type=SCIM_JSON, **extra
-        )
+        return self.client.generic(method, url, data=data or b"", content_type=SCIM_JSON, **extra)
 
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)

@@ -22,7 +22,8 @@ def provisioner(request: HttpRequest) -> User:
     try:
         token = ApiTokenAuth()(request)
     except AuthenticationFailedError as refusal:
-        raise ScimRefusalError(401, refusal.detail, headers=dict(refusal.headers)) from refusal
+        headers = dict(refusal.headers) or {"WWW-Authenticate": 'Bearer realm="burgh"'}
+        raise ScimRefusalError(401, refusal.detail, headers=headers) from refusal
     assert token is not None, "ApiTokenAuth raises rather than answering None"
     request.auth = token  # type: ignore[attr-defined]
     try:
