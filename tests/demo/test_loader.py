@@ -16,7 +16,7 @@ from burgh.identity.models import Membership, Organisation, Role, Team, User
 from burgh.identity.permissions import has_permission
 from burgh.identity.services.mfa import mfa_required_by_role
 from burgh.people.models import Household, Person
-from burgh.places.models import Property, Street
+from burgh.places.models import AddressMatchReview, PlaceAttribute, Property, Street
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,17 @@ def test_the_whole_council_is_loaded(loaded) -> None:
     assert Household.objects.count() == len(council.households)
     known = set(Property.objects.values_list("uprn", flat=True))
     assert set(Household.objects.values_list("uprn", flat=True)) <= known
+
+
+def test_the_place_index_has_collection_rounds_and_addresses_for_the_custodian(loaded) -> None:
+    council, report = loaded
+    assert PlaceAttribute.objects.filter(service="waste").count() == 2 * len(council.properties)
+    assert report.place_attributes == 2 * len(council.properties)
+    # A close without its flat, and a new build, are never given a UPRN by the matcher alone.
+    waiting = AddressMatchReview.objects.filter(status="open", source="council-tax")
+    assert waiting.count() == report.address_reviews
+    assert report.address_reviews >= 2
+    assert waiting.filter(address__startswith="Plot 7, new development").exists()
 
 
 def test_teams_form_directorates_services_and_teams(loaded) -> None:

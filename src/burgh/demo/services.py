@@ -20,6 +20,8 @@ from burgh.identity.services.organisation import (
     import_organisation_structure,
 )
 from burgh.places.attributes import load_attributes
+from burgh.places.matching import match as match_address
+from burgh.places.reviews import queue_review
 from burgh.places.services import import_gazetteer
 
 
@@ -34,6 +36,8 @@ class LoadReport:
     streets: int
     properties: int
     place_attributes: int
+    # Addresses from the old council tax system the matcher left for the custodian.
+    address_reviews: int
     households: int
     residents: int
     # The person index: records sent through `resolve`, the people it made of them, how many
@@ -89,6 +93,7 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
         )
         gazetteer = import_gazetteer(council.gazetteer_rows(), source="demo council")
         waste = load_attributes(council.waste_collection_rows(), service="waste", source="demo")
+        address_reviews = _queue_unsettled_addresses(council)
         index = load_source_records(council)
         access = load_access_control(council, index.person_ids)
         counts = {
@@ -101,6 +106,7 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "streets": len(council.streets),
             "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
             "place_attributes": waste.added + waste.changed + waste.unchanged,
+            "address_reviews": address_reviews,
             "households": len(council.households),
             "residents": len(council.people),
             "source_records": index.source_records,
@@ -116,6 +122,16 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
         audit.record("demo.council_loaded", detail=detail)
         events.emit("gov.burgh.demo.council.loaded", "demo/council", detail)
     return LoadReport(**counts, seconds=round(time.monotonic() - started, 2))
+
+
+def _queue_unsettled_addresses(council: DemoCouncil) -> int:
+    queued = 0
+    for text, reference in council.unsettled_addresses():
+        result = match_address(text)
+        if result.uprn is None:
+            queue_review(text, result, source="council-tax", source_ref=reference)
+            queued += 1
+    return queued
 
 
 def export_gazetteer(council: DemoCouncil, path: Path) -> int:

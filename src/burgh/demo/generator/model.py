@@ -223,6 +223,24 @@ class DemoCouncil:
     def people(self) -> list[DemoPerson]:
         return [member.person for household in self.households for member in household.members]
 
+    def unsettled_addresses(self) -> list[tuple[str, str]]:
+        """Addresses from the old council tax system, with their references, of the kinds a
+        matcher must not settle alone: a tenement close without its flat, a flat with its
+        floor and door swapped, a new build not yet in the gazetteer."""
+        streets = {street.usrn: street for street in self.streets}
+        flats = [unit for unit in self.properties if unit.sub_building.startswith("Flat ")]
+        texts: list[str] = []
+        for unit in flats[:2]:
+            street = streets[unit.usrn]
+            texts.append(f"{unit.building_number} {street.name}, {street.town}")
+        if flats:
+            unit, street = flats[-1], streets[flats[-1].usrn]
+            texts.append(f"{unit.building_number} {street.name} flat {unit.sub_building[5:]}")
+        if self.streets:
+            street = self.streets[0]
+            texts.append(f"Plot 7, new development off {street.name}, {street.town}")
+        return [(text, f"CTAX-{9000 + number}") for number, text in enumerate(texts, start=1)]
+
     def waste_collection_rows(self) -> list[dict[str, str]]:
         """Each home's bin collection day and round, as the waste service would load them.
 
