@@ -9,6 +9,7 @@ BENCHMARKS = {
     "demo": "bench.demo_load",
     "policy": "bench.policy",
     "people": "bench.people",
+    "places": "bench.places",
 }
 
 

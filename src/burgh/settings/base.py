@@ -143,7 +143,7 @@ BURGH_SITE_URL = os.environ.get("BURGH_SITE_URL", "http://127.0.0.1:8000")
 # Address matching (docs/place-matching.md): the calibrated score at or above which
 # places.services.match gives a UPRN (below it, no UPRN: the address goes to review), and how
 # often a process checks whether the gazetteer changed since it built its address index.
-BURGH_ADDRESS_MATCH_THRESHOLD = float(os.environ.get("BURGH_ADDRESS_MATCH_THRESHOLD", "0.8"))
+BURGH_ADDRESS_MATCH_THRESHOLD = float(os.environ.get("BURGH_ADDRESS_MATCH_THRESHOLD", "0.7"))
 BURGH_ADDRESS_INDEX_CHECK_SECONDS = float(
     os.environ.get("BURGH_ADDRESS_INDEX_CHECK_SECONDS", "2")
 )

@@ -1,9 +1,11 @@
 """Matching an address to a UPRN: parse, find candidates, score, and say no when unsure."""
 
+import multiprocessing as mp
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from burgh.places.matching.compare import compare, prepare
 from burgh.places.matching.index import AddressIndex
@@ -11,7 +13,7 @@ from burgh.places.matching.model import Model, shipped_model
 from burgh.places.matching.parse import ParsedAddress
 
 # Used where Django's settings are not configured (a script, the benchmark's baselines).
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.7
 DEFAULT_CHECK_SECONDS = 2.0
 CANDIDATES_SHOWN = 10
 
@@ -120,11 +122,35 @@ def match(address_text: str, *, index: AddressIndex | None = None) -> AddressMat
     return match_with(index or current_index(), address_text, threshold=threshold_setting())
 
 
-def match_many(texts: Iterable[str], index: AddressIndex) -> list[AddressMatch]:
-    """`match` for many addresses against one index."""
+def match_many(
+    texts: Iterable[str], index: AddressIndex, *, processes: int = 1
+) -> list[AddressMatch]:
+    """`match` for many addresses against one index, in order.
+
+    With `processes` > 1 (and enough addresses to be worth it) the work is shared among
+    forked worker processes, which see the index without copying it.
+    """
+    items = list(texts)
     threshold = threshold_setting()
     model = shipped_model()
-    return [match_with(index, text, model=model, threshold=threshold) for text in texts]
+    if processes <= 1 or len(items) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [match_with(index, text, model=model, threshold=threshold) for text in items]
+    _shared.update(index=index, model=model, threshold=threshold)
+    try:
+        with mp.get_context("fork").Pool(processes) as pool:
+            return pool.map(_match_shared, items, chunksize=250)
+    finally:
+        _shared.clear()
+
+
+PARALLEL_FROM = 2000
+_shared: dict[str, Any] = {}
+
+
+def _match_shared(text: str) -> AddressMatch:
+    return match_with(
+        _shared["index"], text, model=_shared["model"], threshold=_shared["threshold"]
+    )
 
 
 class _IndexHolder:

@@ -6,6 +6,7 @@ gazetteer CSV; import the gazetteer; load services' place attributes.
 """
 
 import csv
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         except InputFileError as error:
             self.stderr.write(str(error))
             sys.exit(1)
-        results = match_many(texts, index)
+        results = match_many(texts, index, processes=os.cpu_count() or 1)
         matched = 0
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
