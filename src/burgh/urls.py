@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("burgh.people.urls")),
     path("places/", include("burgh.places.urls")),
     path("access/", include("burgh.identity.access_urls")),
+    path("staff/", include("burgh.staff.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include("burgh.staff.scim.urls")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tests.browser import access_data, index_data, people_data, places_data
+from tests.browser import access_data, index_data, people_data, places_data, staff_data
 
 
 class State(StrEnum):
@@ -74,6 +74,14 @@ PAGES: list[Page] = [
         "API documentation (Swagger UI)",
         expect_text=("Burgh API",),
         needs_javascript=True,
+    ),
+    # staff index
+    Page(
+        "staff:organisation",
+        State.SIGNED_IN,
+        "Organisation chart: directorates, services, teams, members",
+        given=staff_data.organisation,
+        expect_text=("Environmental services", "Waste and recycling", "Led by Ailsa MacLeod"),
     ),
     # identity (helper h3b)
     Page(

@@ -37,6 +37,11 @@ class Capacity:
     caseload_capacity: int
 
     @property
+    def hours(self) -> str:
+        """Contracted hours as people write them: 35, 22.5."""
+        return f"{self.contracted_hours.normalize():f}"
+
+    @property
     def full_time_equivalent(self) -> Decimal:
         return (self.contracted_hours / FULL_TIME_HOURS).quantize(Decimal("0.01"))
 
