@@ -7,10 +7,12 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from burgh.core import audit, events
 from burgh.demo.access_control import load_access_control
 from burgh.demo.generator import DEMO_PASSWORD, GAZETTEER_COLUMNS, DemoCouncil, DemoSignIn
+from burgh.demo.generator.staff import build_staff_index
 from burgh.demo.index import load_source_records
 from burgh.identity.services.organisation import (
     OrganisationRecord,
@@ -23,6 +25,7 @@ from burgh.places.attributes import load_attributes
 from burgh.places.matching import match as match_address
 from burgh.places.reviews import queue_review
 from burgh.places.services import import_gazetteer
+from burgh.staff.services.imports import import_staff_index
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class LoadReport:
     staff: int
     memberships: int
     role_assignments: int
+    # The staff index: who line-manages whom, skills held, contracted hours and caseloads.
+    line_management: int
+    staff_skills: int
+    capacities: int
     streets: int
     properties: int
     place_attributes: int
@@ -91,6 +98,13 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
                 for s in council.staff
             ],
         )
+        plan = build_staff_index(council.teams, council.staff, council.seed, timezone.localdate())
+        staff_index = import_staff_index(
+            skills=plan.skills,
+            line_management=plan.line_management,
+            staff_skills=plan.staff_skills,
+            capacities=plan.capacities,
+        )
         gazetteer = import_gazetteer(council.gazetteer_rows(), source="demo council")
         waste = load_attributes(council.waste_collection_rows(), service="waste", source="demo")
         address_reviews = _queue_unsettled_addresses(council)
@@ -103,6 +117,9 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "staff": structure.users,
             "memberships": structure.memberships,
             "role_assignments": structure.role_assignments,
+            "line_management": staff_index.line_management,
+            "staff_skills": staff_index.staff_skills,
+            "capacities": staff_index.capacities,
             "streets": len(council.streets),
             "properties": gazetteer.added + gazetteer.changed + gazetteer.unchanged,
             "place_attributes": waste.added + waste.changed + waste.unchanged,

@@ -1,7 +1,11 @@
-"""The council's and partners' organisation: directorates, services, teams, staff and roles."""
+"""The council's and partners' organisation: directorates, services, teams, staff and roles,
+with line management, skills and capacity."""
 
+import random
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils.text import slugify
 from faker import Faker
@@ -13,6 +17,12 @@ from burgh.demo.generator.model import (
     DemoSignIn,
     DemoStaff,
     DemoTeam,
+)
+from burgh.staff.services.imports import (
+    CapacityRecord,
+    LineManagementRecord,
+    SkillRecord,
+    StaffSkillRecord,
 )
 
 COUNCIL_SLUG = "kinloch"
@@ -127,6 +137,7 @@ ROLES = (
             "identity.manage_teams",
             "identity.manage_api_tokens",
             "identity.manage_users",
+            "identity.provision_staff",
             "identity.manage_roles",
             "core.view_audit",
         ),
@@ -499,3 +510,88 @@ def sign_ins(council: DemoCouncil) -> list[DemoSignIn]:
         )
         accounts.append(DemoSignIn(person.email, ", ".join(r.name for r in held), note))
     return accounts
+
+
+SKILLS = (
+    SkillRecord(
+        "Child protection", "Social work", "Investigating and planning for children at risk."
+    ),
+    SkillRecord(
+        "Adult support and protection", "Social work", "Council officer under the 2007 Act."
+    ),
+    SkillRecord("Motivational interviewing", "Practice"),
+    SkillRecord("Homelessness assessment", "Housing"),
+    SkillRecord("Welfare benefits advice", "Advice"),
+    SkillRecord("Mental health first aid", "Wellbeing"),
+    SkillRecord("Scottish Gaelic", "Languages"),
+    SkillRecord("Polish", "Languages"),
+    SkillRecord("British Sign Language", "Languages"),
+    SkillRecord("HGV driving licence", "Qualifications"),
+    SkillRecord("PRINCE2 practitioner", "Qualifications"),
+    SkillRecord("Data protection", "Information governance"),
+)
+# Skills a role brings; anyone may also have one of the general ones.
+ROLE_SKILLS = {
+    "social-worker": (
+        "Child protection",
+        "Adult support and protection",
+        "Motivational interviewing",
+    ),
+    "caseworker": ("Homelessness assessment", "Welfare benefits advice"),
+    "contact-centre-adviser": ("Welfare benefits advice",),
+    "information-governance-officer": ("Data protection",),
+    "data-steward": ("Data protection",),
+    "service-manager": ("PRINCE2 practitioner",),
+}
+GENERAL_SKILLS = (
+    "Mental health first aid",
+    "Scottish Gaelic",
+    "Polish",
+    "British Sign Language",
+    "HGV driving licence",
+)
+# How many open cases a full-time worker in the role holds (social work: 16 to 18).
+FULL_TIME_CASELOAD = {"social-worker": 18, "caseworker": 30, "partner-agency-worker": 20}
+HOURS = (Decimal("35"),) * 6 + (Decimal("30"), Decimal("28"), Decimal("22.5"), Decimal("17.5"))
+
+
+@dataclass(frozen=True)
+class StaffIndexPlan:
+    skills: tuple[SkillRecord, ...]
+    line_management: list[LineManagementRecord]
+    staff_skills: list[StaffSkillRecord]
+    capacities: list[CapacityRecord]
+
+
+def build_staff_index(
+    teams: list[DemoTeam], staff: list[DemoStaff], seed: int, today: date
+) -> StaffIndexPlan:
+    """Who manages whom (a team's leader its members, a service's manager its team leaders,
+    a directorate's head its service managers), skills by role, and contracted hours."""
+    rng = random.Random(f"burgh-demo-staff-index-{seed}")
+    parent = {(t.organisation, t.slug): t.parent for t in teams}
+    head = {(s.organisation, s.team): s.email for s in staff if s.position in ("leader", "manager")}
+    started = today - timedelta(days=365)
+    lines = []
+    for person in staff:
+        team = person.team
+        if person.position in ("leader", "manager"):
+            team = parent.get((person.organisation, person.team)) or ""
+        manager = head.get((person.organisation, team)) if team else None
+        if manager and manager != person.email:
+            lines.append(LineManagementRecord(person.email, manager, started))
+    skills, capacities = [], []
+    for person in staff:
+        names = {name for role in person.roles for name in ROLE_SKILLS.get(role, ())}
+        if rng.random() < 0.3:
+            names.add(rng.choice(GENERAL_SKILLS))
+        for name in sorted(names):
+            valid_to = today + timedelta(days=rng.randint(60, 900)) if rng.random() < 0.2 else None
+            skills.append(
+                StaffSkillRecord(person.email, name, rng.randint(2, 4), started, valid_to)
+            )
+        hours = rng.choice(HOURS)
+        full_caseload = max((FULL_TIME_CASELOAD.get(role, 0) for role in person.roles), default=0)
+        caseload = int(full_caseload * hours / Decimal(35)) if person.position == "member" else 0
+        capacities.append(CapacityRecord(person.email, hours, caseload))
+    return StaffIndexPlan(SKILLS, lines, skills, capacities)
