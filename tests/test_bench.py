@@ -76,3 +76,31 @@ def test_people_benchmark_prints_accuracy_batch_stability_and_online_figures(tmp
     # Both linkers are measured on the same data: one table row each per data set.
     assert result.stdout.count("splink baseline") >= 3
     assert (tmp_path / "bench" / "people").is_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_places_benchmark_prints_accuracy_baselines_throughput_and_latency(tmp_path, db):
+    # The gazetteer is cached under BURGH_VAR_DIR; the online part runs once on a scratch
+    # SQLite directory and once on a database of its own on the test database's server.
+    env = {
+        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+        "POSTGRES_URL": shared_database_url(),
+        "BENCH_PLACES_DATABASE": f"burgh_bench_places_{tmp_path.name}"[:60],
+        "BURGH_VAR_DIR": str(tmp_path),
+    }
+    result = run_module("bench", "--quick", "places", env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT run" not in result.stdout
+    for figure in (
+        "burgh (shipped threshold",
+        "fuzzy token_set_ratio >= 90",
+        "uk_address_matcher: not run with --quick",
+        "addresses/s in one process",
+        "index: built in",
+        "sqlite places.services.match",
+        "postgresql places.services.match",
+        "p95",
+    ):
+        assert figure in result.stdout, figure
+    assert (tmp_path / "bench" / "places").is_dir()

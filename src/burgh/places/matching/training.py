@@ -188,6 +188,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--addresses", type=int, default=ADDRESSES)
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args(argv)
+    # The generator reads the demo council's modules, which need Django's apps (no database).
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "burgh.settings.local")
+    django.setup()
     model, queries = train_default(
         seed=args.seed, properties=args.properties, addresses=args.addresses
     )
