@@ -7,6 +7,7 @@ from tests.factories import UserFactory
 from tests.staff.conftest import ENTERPRISE, created, error_of
 
 SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 
 @pytest.fixture
@@ -195,6 +196,20 @@ def test_bad_requests_get_scim_errors_and_change_nothing(
     assert error["scimType"] == scim_type
     assert named.lower() in error["detail"].lower()
     assert User.objects.count() == before
+
+
+def test_too_long_values_are_refused_naming_the_attribute(scim, people):
+    alice = people["Alice"]["id"]
+    for path in ("nickName", "locale", f"{ENTERPRISE}:department", "title"):
+        response = scim.patch(
+            f"Users/{alice}", [{"op": "replace", "path": path, "value": "x" * 300}]
+        )
+        assert response.status_code == 400, path
+        error = error_of(response)
+        assert error["scimType"] == "invalidValue"
+        assert path.rsplit(":", 1)[-1] in error["detail"]
+    group = scim.post("Groups", {"displayName": "x" * 300, "schemas": [GROUP]})
+    assert error_of(group)["scimType"] == "invalidValue"
 
 
 def test_patch_errors_name_their_target(scim, people):

@@ -55,6 +55,14 @@ def _members(member_ids: Iterable[str], organisation: Organisation) -> list[User
     return [user for user in by_raw.values() if user is not None]
 
 
+def _check_external_id(external_id: str) -> None:
+    if len(external_id.strip()) > 255:
+        raise InvalidInputError(
+            "externalId must be 255 characters or fewer.",
+            errors=[{"pointer": "#/externalId", "detail": "255 characters or fewer."}],
+        )
+
+
 def provision_team(
     *,
     name: str,
@@ -64,6 +72,7 @@ def provision_team(
     by: User,
 ) -> Team:
     """Create a team for an identity provider's group, with its members from today."""
+    _check_external_id(external_id)
     with transaction.atomic():
         members = _members(member_ids, organisation)
         team = create_team(by=by, organisation=organisation, name=name, kind=Team.Kind.TEAM)
@@ -84,6 +93,7 @@ def replace_team(
     expected_version: int | None = None,
 ) -> Team:
     """Make the team's name, external id and members those given (a SCIM PUT or PATCH)."""
+    _check_external_id(external_id)
     with transaction.atomic():
         current = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
         if expected_version is not None and current.version != expected_version:

@@ -119,6 +119,31 @@ class StaffDetails:
         return self.user_name.strip().lower() if "@" in self.user_name else ""
 
 
+# How the identity provider names what each profile field keeps, for errors it can act on.
+SCIM_NAMES = {
+    "external_id": "externalId",
+    "display_name": "displayName",
+    "formatted_name": "name.formatted",
+    "given_name": "name.givenName",
+    "middle_name": "name.middleName",
+    "family_name": "name.familyName",
+    "honorific_prefix": "name.honorificPrefix",
+    "honorific_suffix": "name.honorificSuffix",
+    "nick_name": "nickName",
+    "user_type": "userType",
+    "preferred_language": "preferredLanguage",
+    "locale": "locale",
+    "timezone": "timezone",
+    "employee_number": "employeeNumber",
+    "cost_centre": "costCenter",
+    "organisation_name": "organization",
+    "division": "division",
+    "department": "department",
+}
+ACCOUNT_LIMITS = {"title": ("job_title", "title"), "full_name": ("full_name", "displayName")}
+CONTACT_LIMIT = StaffContact._meta.get_field("value").max_length or 255
+
+
 def _error(attribute: str, detail: str) -> StaffDetailsError:
     return StaffDetailsError(detail, errors=[{"pointer": f"#/{attribute}", "detail": detail}])
 
@@ -143,6 +168,28 @@ def _validate(details: StaffDetails) -> None:
         for contact in contacts:
             if not contact.value.strip():
                 raise _error(f"{attribute}.value", f"{attribute}.value cannot be blank.")
+    for name in PROFILE_FIELDS:
+        limit = StaffProfile._meta.get_field(name).max_length or 0
+        if len(getattr(details, name).strip()) > limit:
+            attribute = SCIM_NAMES[name]
+            raise _error(attribute, f"{attribute} must be {limit} characters or fewer.")
+    for value, (field, attribute) in (
+        (details.title, ACCOUNT_LIMITS["title"]),
+        (details.full_name(), ACCOUNT_LIMITS["full_name"]),
+    ):
+        limit = User._meta.get_field(field).max_length or 0
+        if len(value.strip()) > limit:
+            raise _error(attribute, f"{attribute} must be {limit} characters or fewer.")
+    for attribute, contacts in (
+        ("emails", details.emails),
+        ("phoneNumbers", details.phone_numbers),
+    ):
+        if any(len(c.value) > CONTACT_LIMIT or len(c.display) > CONTACT_LIMIT for c in contacts):
+            raise _error(
+                attribute, f"{attribute}: values must be {CONTACT_LIMIT} characters or fewer."
+            )
+        if any(len(c.type) > 40 for c in contacts):
+            raise _error(f"{attribute}.type", f"{attribute}.type must be 40 characters or fewer.")
     if "@" not in details.sign_in_email():
         raise _error("emails", f"emails: {details.sign_in_email()!r} is not an email address.")
 
