@@ -65,6 +65,9 @@ class StreetEntry:
     by_number: dict[str, list[int]] = field(default_factory=dict)
     by_base: dict[str, list[int]] = field(default_factory=dict)  # "14" → 14, 14A, 14B
     unnumbered: list[int] = field(default_factory=list)
+    stem_weight: float = 0.0  # the idf of its stems, summed once the index is built
+    town_set: frozenset[str] = frozenset()
+    locality_set: frozenset[str] = frozenset()
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -97,6 +100,9 @@ class AddressIndex:
         self.by_postcode: dict[str, list[int]] = {}
         self.name_words: dict[str, list[int]] = {}
         self.organisation_words: dict[str, list[int]] = {}
+        # (name word, town or postcode district) → properties: a common house name is looked
+        # up only where the address says it is.
+        self.names_by_place: dict[tuple[str, str], list[int]] = {}
         self.towns: dict[str, str] = {}  # a town's words joined → its name
         self.town_words: frozenset[str] = frozenset()
         self.districts: frozenset[str] = frozenset()
@@ -229,6 +235,11 @@ class AddressIndex:
             self.name_words.setdefault(word, []).append(at)
         for word in set(entry.organisation):
             self.organisation_words.setdefault(word, []).append(at)
+        town = " ".join(street.town)
+        district = postcode_district(entry.postcode)
+        for word in set(entry.name) | set(entry.organisation):
+            self.names_by_place.setdefault((word, town), []).append(at)
+            self.names_by_place.setdefault((word, district), []).append(at)
 
     def _finish(self) -> None:
         vocabulary: set[str] = set(self.street_words) | set(self.name_words)
@@ -246,6 +257,10 @@ class AddressIndex:
         self._street_idf = {
             word: math.log(1 + total / len(ids)) for word, ids in self.street_words.items()
         }
+        for street in self.streets:
+            street.stem_weight = sum(self._street_idf[word] for word in street.stems)
+            street.town_set = frozenset(street.town)
+            street.locality_set = frozenset(street.locality)
 
     # -- querying -----------------------------------------------------------------------
 
@@ -307,14 +322,13 @@ class AddressIndex:
         ranked: list[tuple[float, int]] = []
         for street_id, found in scores.items():
             street = self.streets[street_id]
-            wanted = sum(self._street_idf[word] for word in street.stems)
-            score = found / wanted
+            score = found / street.stem_weight
             if score < 0.5:
                 continue
             score += 0.3 * (street.kind in query_words) + 0.3 * (street.qualifier in query_words)
             score -= 0.3 * bool(street.qualifier and street.qualifier not in query_words)
-            score += 0.2 * bool(set(street.town) <= query_words)
-            score += 0.2 * bool(street.locality and set(street.locality) <= query_words)
+            score += 0.2 * (street.town_set <= query_words)
+            score += 0.2 * bool(street.locality_set and street.locality_set <= query_words)
             ranked.append((score, street_id))
         ranked.sort(reverse=True)
         return ranked
@@ -394,27 +408,28 @@ class AddressIndex:
         wanted: frozenset[str],
     ) -> list[int]:
         present = [word for word in wanted if word in lookup and word not in self.town_words]
+        if parsed.number:
+            # A numbered address is found through its street; a name word that is also a
+            # street's ("Rowan" of Rowan Road and of Rowan Cottage) would only add noise.
+            present = [word for word in present if word not in self.street_words]
         if not present:
             return []
-        rarest = min(present, key=lambda word: len(lookup[word]))
+        places = [town for town in self.towns if town and set(town.split()) <= wanted]
+        if parsed.district:
+            places.append(parsed.district)
+        found: dict[int, None] = {}
+        for word in present:
+            if places:
+                for place in places:
+                    found.update(dict.fromkeys(self.names_by_place.get((word, place), ())))
+            elif len(lookup[word]) <= 400:
+                found.update(dict.fromkeys(lookup[word]))
         out = []
-        for at in lookup[rarest]:
+        for at in found:
             entry = self.properties[at]
             name = entry.name if field_name == "name" else entry.organisation
             if sum(word in wanted for word in name) * 2 >= len(name):
                 out.append(at)
-        if len(out) > MAX_CANDIDATES:
-            # A common house name ("Rosebank"): those in the town or postcode given first.
-            def nearness(at: int) -> int:
-                entry = self.properties[at]
-                street = self.streets[entry.street]
-                return -(
-                    2 * (entry.postcode == parsed.postcode)
-                    + (postcode_district(entry.postcode) == parsed.district)
-                    + bool(set(street.town) & wanted)
-                )
-
-            out.sort(key=nearness)
         return out[:MAX_CANDIDATES]
 
 
