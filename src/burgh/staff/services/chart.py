@@ -89,7 +89,7 @@ def organisation_chart(organisation: Organisation, *, on: date | None = None) ->
     for unit in units.values():
         # Leaders first, then everyone else by name.
         unit.members.sort(key=lambda entry: (not entry.leads, entry.user.full_name))
-    roots = []
+    roots: list[Unit] = []
     for team in teams:
         parent = units.get(team.parent_id) if team.parent_id else None
         (parent.children if parent is not None else roots).append(units[team.pk])

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -141,7 +141,15 @@ SCIM_NAMES = {
     "department": "department",
 }
 ACCOUNT_LIMITS = {"title": ("job_title", "title"), "full_name": ("full_name", "displayName")}
-CONTACT_LIMIT = StaffContact._meta.get_field("value").max_length or 255
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField), f"{name} is not a text field"
+    return field.max_length or 0
+
+
+CONTACT_LIMIT = _max_length(StaffContact, "value")
 
 
 def _error(attribute: str, detail: str) -> StaffDetailsError:
@@ -169,7 +177,7 @@ def _validate(details: StaffDetails) -> None:
             if not contact.value.strip():
                 raise _error(f"{attribute}.value", f"{attribute}.value cannot be blank.")
     for name in PROFILE_FIELDS:
-        limit = StaffProfile._meta.get_field(name).max_length or 0
+        limit = _max_length(StaffProfile, name)
         if len(getattr(details, name).strip()) > limit:
             attribute = SCIM_NAMES[name]
             raise _error(attribute, f"{attribute} must be {limit} characters or fewer.")
@@ -177,7 +185,7 @@ def _validate(details: StaffDetails) -> None:
         (details.title, ACCOUNT_LIMITS["title"]),
         (details.full_name(), ACCOUNT_LIMITS["full_name"]),
     ):
-        limit = User._meta.get_field(field).max_length or 0
+        limit = _max_length(User, field)
         if len(value.strip()) > limit:
             raise _error(attribute, f"{attribute} must be {limit} characters or fewer.")
     for attribute, contacts in (
