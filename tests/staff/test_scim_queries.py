@@ -265,3 +265,22 @@ def test_discovery_describes_what_burgh_keeps(scim):
     assert "addresses" not in names
     types = scim.get("ResourceTypes").json()
     assert {r["name"] for r in types["Resources"]} == {"User", "Group"}
+
+
+def test_search_across_users_and_groups(scim, people):
+    scim.post("Groups", {"schemas": [GROUP], "displayName": "Alice's team"})
+    response = scim.post(
+        ".search", {"schemas": [SEARCH], "filter": 'displayName sw "Alice"', "count": 10}
+    )
+    body = response.json()
+    assert body["totalResults"] == 2
+    assert {r["meta"]["resourceType"] for r in body["Resources"]} == {"User", "Group"}
+    unknown_to_groups = scim.post(".search", {"schemas": [SEARCH], "filter": "userName pr"})
+    assert all(r["meta"]["resourceType"] == "User" for r in unknown_to_groups.json()["Resources"])
+
+
+def test_too_many_members_in_one_request(scim):
+    members = [{"value": f"00000000-0000-4000-8000-{n:012d}"} for n in range(5001)]
+    response = scim.post("Groups", {"schemas": [GROUP], "displayName": "Huge", "members": members})
+    assert response.status_code == 400
+    assert error_of(response)["scimType"] == "tooMany"
