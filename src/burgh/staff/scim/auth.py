@@ -13,11 +13,12 @@ SCIM_SCOPE = "scim"
 
 
 def provisioner(request: HttpRequest) -> User:
-    """The person whose token this request carries, if it may provision staff; else a 401.
+    """The person whose token this request carries, if it may provision staff.
 
-    The token is read and checked exactly as the REST API does (`ApiTokenAuth`); a missing
-    scope or permission is a 401 too, so an identity provider's connection test reports the
-    token as the thing to fix.
+    The token is read and checked exactly as the REST API does (`ApiTokenAuth`): no token or a
+    bad one is a 401; a good token without the `scim` scope, or of someone who may not
+    provision staff, is a 403 with an `insufficient_scope` challenge (RFC 7644 3.12, RFC 6750
+    3.1), and either way the detail says which token to fix.
     """
     try:
         token = ApiTokenAuth()(request)
@@ -31,12 +32,12 @@ def provisioner(request: HttpRequest) -> User:
     except MissingScopeError as refusal:
         _refuse(token, "missing_scope")
         raise ScimRefusalError(
-            401, refusal.detail, headers=_challenge("insufficient_scope", "Needs the scim scope.")
+            403, refusal.detail, headers=_challenge("insufficient_scope", "Needs the scim scope.")
         ) from refusal
     if not has_permission(token.user, PROVISION_STAFF):
         _refuse(token, "not_a_provisioner")
         raise ScimRefusalError(
-            401,
+            403,
             f"The API token {token.name!r} belongs to {token.user}, whose roles do not let them "
             f"provision staff ({PROVISION_STAFF}). Issue the token from an account that may.",
             headers=_challenge("insufficient_scope", "The account may not provision staff."),
