@@ -56,6 +56,14 @@ class MessyAddress:
     text: str
     uprn: str | None  # the property meant; None when it is not in the gazetteer
     kind: str  # how it was made: "flat", "house", "named", "business", or a not-in kind
+    # False when what the text gives (slips put right, wrong parts left out) fits more than
+    # one property of the gazetteer, or, for an address not in it, fits one that is: no
+    # matcher can then know the property meant, and the right answer is no UPRN.
+    decidable: bool = True
+
+
+# What an address as written still says about its property, part by part: see _Writer.kept.
+Kept = tuple[str, bool, bool, bool, bool, bool, bool]
 
 
 def gazetteer_rows(seed: int, properties: int) -> list[dict[str, str]]:
@@ -132,6 +140,9 @@ class _Writer:
         self.street_numbers: dict[str, list[int]] = defaultdict(list)
         self.street_rows: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.town_names: dict[str, set[str]] = defaultdict(set)
+        self.kept: dict[str, str | bool] = {}
+        self.written: dict[str, str] = {}
+        self._fitting: dict[Kept, dict[tuple[str, ...], int]] = {}
         for row in rows:
             self.buildings[(row["usrn"], row["building_number"])].append(row)
             self.street_rows[row["usrn"]].append(row)
@@ -152,6 +163,7 @@ class _Writer:
             parts[-1] = rng.choice(SHORT_KINDS[kind])
         elif roll < 0.37:
             parts = parts[:-1]  # "14 Burnside, Kinloch"
+            self.kept["street"] = "stem"
         if rng.random() < 0.15:
             longest = max(range(len(parts)), key=lambda i: len(parts[i]))
             parts[longest] = _typo(parts[longest], rng)
@@ -162,6 +174,7 @@ class _Writer:
         roll = rng.random()
         if roll < 0.25:
             return ""
+        self.kept["postcode"] = roll >= 0.33
         if roll < 0.29:
             # One character wrong in the inward part, as misheard on the phone.
             chars = list(code)
@@ -188,10 +201,12 @@ class _Writer:
         parts = []
         if row["locality"] and rng.random() < 0.4:
             parts.append(row["locality"])
+            self.kept["locality"] = True
         roll = rng.random()
         if keep or roll < 0.68 or (parts and roll < 0.8):
             town = row["town"]
             parts.append(_typo(town, rng) if rng.random() < 0.05 else town)
+            self.kept["town"] = True
         elif roll < 0.70:
             parts.append(rng.choice(self.towns))  # the wrong town
         return parts
@@ -259,14 +274,24 @@ class _Writer:
         always names its town or postcode: without them, "3 Southpark View" for a street of
         that name in another council is a fair match for ours, and no matcher could know."""
         rng = self.rng
+        self.kept = {
+            "street": "full",
+            "flat": False,
+            "organisation": False,
+            "postcode": False,
+            "town": False,
+            "locality": False,
+        }
         parts: list[str] = []
         flat_text, flat_first = ("", True)
         if row["sub_building"] and not drop_flat:
             flat_text, flat_first = self.flat(row)
+            self.kept["flat"] = True
         number = row["building_number"]
         if flat_text.startswith("MAINDOOR"):
             number, flat_text = flat_text[len("MAINDOOR") :], ""
         if row["organisation"] and rng.random() < 0.85:
+            self.kept["organisation"] = True
             name = row["organisation"]
             parts.append(_typo(name, rng) if rng.random() < 0.1 else name)
         if flat_text and flat_first:
@@ -283,6 +308,8 @@ class _Writer:
                 parts.append(f"{number} {street}")
         elif with_street:
             parts.append(street)
+        else:
+            self.kept["street"] = "none"
         if flat_text and not flat_first:
             parts.append(flat_text)
         postcode = self.postcode(row["postcode"])
@@ -309,7 +336,35 @@ class _Writer:
         return text
 
     def _elsewhere(self, row: dict[str, str]) -> str:
-        return self.write(row, elsewhere=True)
+        text = self.write(row, elsewhere=True)
+        self.written = row
+        return text
+
+    # -- whether the text could be anything else ----------------------------------------
+
+    def fits(self, row: dict[str, str]) -> int:
+        """How many gazetteer properties fit what the last address written says of `row`:
+        the parts it gave (with slips taken as put right), none of those it left out or got
+        wrong (a misheard postcode, another town)."""
+        kept = self._kept_key()
+        counts = self._fitting.get(kept)
+        if counts is None:
+            counts = self._fitting[kept] = defaultdict(int)
+            for other in self.rows:
+                counts[_signature(other, kept)] += 1
+        return counts.get(_signature(row, kept), 0)
+
+    def _kept_key(self) -> Kept:
+        kept = self.kept
+        return (
+            str(kept["street"]),
+            bool(kept["flat"]),
+            bool(kept["organisation"]),
+            bool(kept["postcode"]),
+            bool(kept["town"]),
+            bool(kept["locality"]),
+            True,  # the number and a house's name are always written
+        )
 
     def not_in_gazetteer(self, kind: str) -> str | None:
         """An address for a property the gazetteer does not hold, or None if none fits."""
@@ -397,6 +452,26 @@ class _Writer:
         )
 
 
+def _signature(row: dict[str, str], kept: Kept) -> tuple[str, ...]:
+    """The parts of `row` an address written as `kept` says, "*" for those it does not."""
+    street, flat, organisation, postcode, town, locality, _always = kept
+    name = row["street"].lower()
+    if street == "stem" and " " in name:
+        name = name.rsplit(" ", 1)[0]
+    elif street == "none":
+        name = "*"
+    return (
+        row["building_number"].upper(),
+        row["building_name"].lower(),
+        name,
+        row["sub_building"].lower() if flat else "*",
+        row["organisation"].lower() if organisation else "*",
+        row["postcode"].replace(" ", "").upper() if postcode else "*",
+        row["town"].lower() if town else "*",
+        row["locality"].lower() if locality else "*",
+    )
+
+
 def _floor_door(sub: str) -> tuple[int, int] | None:
     text = sub.removeprefix("Flat ").strip()
     if "/" in text:
@@ -435,7 +510,8 @@ def messy_addresses(
             kind = rng.choices(kinds, shares)[0]
             text = writer.not_in_gazetteer(kind)
             if text is not None:
-                out.append(MessyAddress(text, None, kind))
+                fits = writer.fits(writer.written)
+                out.append(MessyAddress(text, None, kind, decidable=fits == 0))
             continue
         row = rng.choice(rows)
         if row["organisation"]:
@@ -447,7 +523,8 @@ def messy_addresses(
         else:
             kind = "house"
         drop = kind == "flat" and rng.random() < flat_dropped
-        out.append(MessyAddress(writer.write(row, drop_flat=drop), row["uprn"], kind))
+        text = writer.write(row, drop_flat=drop)
+        out.append(MessyAddress(text, row["uprn"], kind, decidable=writer.fits(row) == 1))
     return out
 
 

@@ -107,4 +107,3 @@ def _refusing(action: Any, path: Path) -> Any:
             if "row" in e
         ]
         raise CommandError("\n".join([refusal.detail, *lines])) from refusal
-

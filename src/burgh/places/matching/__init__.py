@@ -8,11 +8,13 @@ a calibrated model and gives the UPRN only when the best is likely enough to be 
 from burgh.places.matching.index import AddressIndex, GazetteerRowError
 from burgh.places.matching.matcher import (
     AddressMatch,
+    BatchAnswer,
     Candidate,
     Reason,
     current_index,
     forget_index,
     match,
+    match_batch,
     match_many,
     match_with,
 )
@@ -22,6 +24,7 @@ from burgh.places.matching.parse import ParsedAddress, parse
 __all__ = [
     "AddressIndex",
     "AddressMatch",
+    "BatchAnswer",
     "Candidate",
     "GazetteerRowError",
     "InvalidModelError",
@@ -31,6 +34,7 @@ __all__ = [
     "current_index",
     "forget_index",
     "match",
+    "match_batch",
     "match_many",
     "match_with",
     "parse",

@@ -11,7 +11,6 @@ from burgh.places.matching.flats import resolve
 from burgh.places.matching.index import AddressIndex, PropertyEntry, StreetEntry
 from burgh.places.matching.parse import ParsedAddress
 from burgh.places.matching.text import (
-    FLAT_WORDS,
     QUALIFIERS,
     STREET_TYPES,
     postcode_district,
@@ -121,8 +120,7 @@ def compare(index: AddressIndex, query: Query, at: int) -> tuple[str, ...]:
     own_place = set(street.town) | set(street.locality)
     names = set(entry.name) | set(entry.organisation)
     # Town names are the town comparison's business: never counted again as unexplained.
-    explained = street.all_words | names | FLAT_WORDS | index.town_words
-    explained |= set(entry.sub_building)
+    explained = street.explained | names | set(entry.sub_building)
     unexplained = sum(not (group & explained) for group in query.groups)
     return (
         _number(parsed.number, entry.number),

@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from burgh.places.matching.flats import FlatRef, gazetteer_flat, resolve
 from burgh.places.matching.parse import ParsedAddress, parse
 from burgh.places.matching.text import (
+    FLAT_WORDS,
     QUALIFIERS,
     STREET_TYPES,
     postcode_district,
@@ -68,6 +69,9 @@ class StreetEntry:
     stem_weight: float = 0.0  # the idf of its stems, summed once the index is built
     town_set: frozenset[str] = frozenset()
     locality_set: frozenset[str] = frozenset()
+    # Query words an address on this street accounts for whatever the property: the street's
+    # own, flat words and every town's (set once the index is built, for the comparisons).
+    explained: frozenset[str] = frozenset()
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -97,6 +101,9 @@ class AddressIndex:
         self.streets: list[StreetEntry] = []
         self.buildings: list[list[int]] = []
         self.street_words: dict[str, list[int]] = {}
+        # (street word, base building number) → the streets with both: a numbered query
+        # weighs only the streets that have its number.
+        self.street_words_by_base: dict[tuple[str, str], list[int]] = {}
         self.by_postcode: dict[str, list[int]] = {}
         self.name_words: dict[str, list[int]] = {}
         self.organisation_words: dict[str, list[int]] = {}
@@ -105,6 +112,7 @@ class AddressIndex:
         self.names_by_place: dict[tuple[str, str], list[int]] = {}
         self.towns: dict[str, str] = {}  # a town's words joined → its name
         self.town_words: frozenset[str] = frozenset()
+        self._town_word_sets: list[tuple[str, frozenset[str]]] = []
         self.districts: frozenset[str] = frozenset()
         self.vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
@@ -250,6 +258,7 @@ class AddressIndex:
             town_words.update(street.locality)
         vocabulary |= town_words
         self.town_words = frozenset(town_words)
+        self._town_word_sets = [(town, frozenset(town.split())) for town in self.towns if town]
         self.vocabulary = sorted(word for word in vocabulary if word.isalpha())
         self._known = frozenset(vocabulary)
         self.districts = frozenset(postcode_district(code) for code in self.by_postcode)
@@ -257,7 +266,12 @@ class AddressIndex:
         self._street_idf = {
             word: math.log(1 + total / len(ids)) for word, ids in self.street_words.items()
         }
+        for street_id, street in enumerate(self.streets):
+            for base in street.by_base:
+                for word in street.stems:
+                    self.street_words_by_base.setdefault((word, base), []).append(street_id)
         for street in self.streets:
+            street.explained = street.all_words | FLAT_WORDS | self.town_words
             street.stem_weight = sum(self._street_idf[word] for word in street.stems)
             street.town_set = frozenset(street.town)
             street.locality_set = frozenset(street.locality)
@@ -312,12 +326,20 @@ class AddressIndex:
             out.append(self.correct(word))
         return tuple(out)
 
-    def candidate_streets(self, query_words: frozenset[str]) -> list[tuple[float, int]]:
-        """Streets whose distinctive words the query has, best first, as (score, street)."""
+    def candidate_streets(
+        self, query_words: frozenset[str], number: str = ""
+    ) -> list[tuple[float, int]]:
+        """Streets whose distinctive words the query has, best first, as (score, street);
+        with a building `number`, only the streets that have it (14 brings 14A's too)."""
         scores: dict[int, float] = {}
+        base = _base(number) if number else ""
         for word in query_words:
             idf = self._street_idf.get(word, 0.0)
-            for street_id in self.street_words.get(word, ()):
+            if base:
+                streets = self.street_words_by_base.get((word, base), [])
+            else:
+                streets = self.street_words.get(word, [])
+            for street_id in streets:
                 scores[street_id] = scores.get(street_id, 0.0) + idf
         ranked: list[tuple[float, int]] = []
         for street_id, found in scores.items():
@@ -343,7 +365,7 @@ class AddressIndex:
         found: dict[int, None] = {}
         number = parsed.number
         streets_with_hits = 0
-        ranked = self.candidate_streets(wanted)
+        ranked = self.candidate_streets(wanted, number)
         best = ranked[0][0] if ranked else 0.0
         for score, street_id in ranked:
             # Streets that fit less well than the best (another type, no town) are only
@@ -414,7 +436,7 @@ class AddressIndex:
             present = [word for word in present if word not in self.street_words]
         if not present:
             return []
-        places = [town for town in self.towns if town and set(town.split()) <= wanted]
+        places = [town for town, town_words in self._town_word_sets if town_words <= wanted]
         if parsed.district:
             places.append(parsed.district)
         found: dict[int, None] = {}

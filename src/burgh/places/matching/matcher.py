@@ -1,5 +1,6 @@
 """Matching an address to a UPRN: parse, find candidates, score, and say no when unsure."""
 
+import gc
 import multiprocessing as mp
 import threading
 import time
@@ -122,35 +123,66 @@ def match(address_text: str, *, index: AddressIndex | None = None) -> AddressMat
     return match_with(index or current_index(), address_text, threshold=threshold_setting())
 
 
-def match_many(
-    texts: Iterable[str], index: AddressIndex, *, processes: int = 1
-) -> list[AddressMatch]:
-    """`match` for many addresses against one index, in order.
+def match_many(texts: Iterable[str], index: AddressIndex) -> list[AddressMatch]:
+    """`match` for many addresses against one index, in order, with everything each found."""
+    threshold = threshold_setting()
+    model = shipped_model()
+    return [match_with(index, text, model=model, threshold=threshold) for text in texts]
 
-    With `processes` > 1 (and enough addresses to be worth it) the work is shared among
-    forked worker processes, which see the index without copying it.
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """What a batch needs of a match: the UPRN given (or None), its score, the best candidate."""
+
+    uprn: str | None
+    score: float
+    best: str | None
+
+
+def match_batch(
+    texts: Iterable[str], index: AddressIndex, *, processes: int = 1
+) -> list[BatchAnswer]:
+    """Match many addresses, in order, on `processes` cores.
+
+    Forked workers see the index without copying it (it is frozen out of the collector's
+    reach first, so that reading it does not touch its pages) and send back only the answer,
+    in chunks: the candidates and their reasons stay in the worker.
     """
     items = list(texts)
     threshold = threshold_setting()
     model = shipped_model()
-    if processes <= 1 or len(items) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return [match_with(index, text, model=model, threshold=threshold) for text in items]
+    parallel = processes > 1 and len(items) >= PARALLEL_FROM
+    if not parallel or "fork" not in mp.get_all_start_methods():
+        return _answers(index, model, threshold, items)
     _shared.update(index=index, model=model, threshold=threshold)
+    chunks = [items[at : at + BATCH_CHUNK] for at in range(0, len(items), BATCH_CHUNK)]
+    gc.freeze()
     try:
         with mp.get_context("fork").Pool(processes) as pool:
-            return pool.map(_match_shared, items, chunksize=250)
+            return [answer for chunk in pool.imap(_match_chunk, chunks) for answer in chunk]
     finally:
+        gc.unfreeze()
         _shared.clear()
 
 
 PARALLEL_FROM = 2000
+BATCH_CHUNK = 500
 _shared: dict[str, Any] = {}
 
 
-def _match_shared(text: str) -> AddressMatch:
-    return match_with(
-        _shared["index"], text, model=_shared["model"], threshold=_shared["threshold"]
-    )
+def _answers(
+    index: AddressIndex, model: Model, threshold: float, texts: list[str]
+) -> list[BatchAnswer]:
+    out = []
+    for text in texts:
+        found = match_with(index, text, model=model, threshold=threshold)
+        best = found.candidates[0].uprn if found.candidates else None
+        out.append(BatchAnswer(found.uprn, found.score, best))
+    return out
+
+
+def _match_chunk(texts: list[str]) -> list[BatchAnswer]:
+    return _answers(_shared["index"], _shared["model"], _shared["threshold"], texts)
 
 
 class _IndexHolder:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from burgh.places.management import gazetteer_commands
-from burgh.places.matching import AddressIndex, GazetteerRowError, match_many
+from burgh.places.matching import AddressIndex, GazetteerRowError, match_batch
 from burgh.places.matching.index import ROW_FIELDS
 
 GAZETTEER_REQUIRED = ("uprn", "street", "town")
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         except InputFileError as error:
             self.stderr.write(str(error))
             sys.exit(1)
-        results = match_many(texts, index, processes=os.cpu_count() or 1)
+        results = match_batch(texts, index, processes=os.cpu_count() or 1)
         matched = 0
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
