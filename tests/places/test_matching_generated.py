@@ -63,3 +63,34 @@ def test_most_messy_addresses_match_and_none_of_the_absent_ones_do(seed):
     present = sum(item.uprn is not None for item in messy)
     assert wrong / (right + wrong) < 0.01
     assert right / present > 0.95
+
+
+def test_an_address_that_fits_two_properties_is_marked_undecidable_and_matched_to_neither():
+    messy = messy_addresses(ROWS, 5, 3000)
+    unclear = [item for item in messy if item.uprn and not item.decidable]
+    clear = [item for item in messy if item.uprn and item.decidable]
+    # Undecidable addresses are a small share, and of the kinds that lose what tells two
+    # properties apart (a flat dropped, a street's type, the town and postcode).
+    assert 0 < len(unclear) < 0.1 * len(clear)
+    for item in unclear[:40]:
+        result = match_with(INDEX, item.text, threshold=0.7)
+        # The right answer is no UPRN; a UPRN given must at least be the one meant.
+        assert result.uprn in (None, item.uprn), item.text
+        assert len(result.candidates) >= 2, item.text
+
+
+def test_a_full_address_is_decidable_and_a_close_without_its_flat_is_not():
+    flats = [row for row in ROWS if "/" in row["sub_building"]]
+    building = [
+        row
+        for row in flats
+        if (row["usrn"], row["building_number"]) == (flats[0]["usrn"], flats[0]["building_number"])
+    ]
+    assert len(building) > 1
+    messy = messy_addresses(building, 5, 200, not_in_gazetteer=0, flat_dropped=0.5)
+    assert any(item.decidable for item in messy)
+    assert any(not item.decidable for item in messy)
+    for item in messy:
+        named = any(word in item.text.lower() for word in ("flat", "/", "floor", "f1", "f2"))
+        if not item.decidable:
+            assert not named, item.text
