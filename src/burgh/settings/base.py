@@ -144,9 +144,7 @@ BURGH_SITE_URL = os.environ.get("BURGH_SITE_URL", "http://127.0.0.1:8000")
 # places.services.match gives a UPRN (below it, no UPRN: the address goes to review), and how
 # often a process checks whether the gazetteer changed since it built its address index.
 BURGH_ADDRESS_MATCH_THRESHOLD = float(os.environ.get("BURGH_ADDRESS_MATCH_THRESHOLD", "0.7"))
-BURGH_ADDRESS_INDEX_CHECK_SECONDS = float(
-    os.environ.get("BURGH_ADDRESS_INDEX_CHECK_SECONDS", "2")
-)
+BURGH_ADDRESS_INDEX_CHECK_SECONDS = float(os.environ.get("BURGH_ADDRESS_INDEX_CHECK_SECONDS", "2"))
 
 # Email: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get(
