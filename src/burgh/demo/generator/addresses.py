@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from burgh.demo.generator.model import GAZETTEER_COLUMNS
+from burgh.demo.generator.model import GAZETTEER_COLUMNS, gazetteer_row
 from burgh.demo.generator.places import STREET_KINDS, STREET_STEMS, TOWNS, build_gazetteer
 
 # A neighbouring council's towns and postcode area: streets with our names, not our places.
@@ -72,25 +72,7 @@ def gazetteer_rows(seed: int, properties: int) -> list[dict[str, str]]:
     # Businesses and the 14As come on top of the homes asked for: about 1% more in all.
     streets, units = build_gazetteer(rng, max(12, int(properties * 0.99)))
     by_usrn = {street.usrn: street for street in streets}
-    rows = []
-    for unit in units:
-        street = by_usrn[unit.usrn]
-        rows.append(
-            {
-                "uprn": unit.uprn,
-                "organisation": unit.organisation,
-                "sub_building": unit.sub_building,
-                "building_name": unit.building_name,
-                "building_number": unit.building_number,
-                "street": street.name,
-                "locality": street.locality,
-                "town": street.town,
-                "postcode": unit.postcode,
-                "usrn": street.usrn,
-                "easting": str(unit.easting),
-                "northing": str(unit.northing),
-            }
-        )
+    rows = [gazetteer_row(by_usrn[unit.usrn], unit) for unit in units]
     _split_houses(random.Random(f"burgh-split-{seed}"), rows)
     return rows
 

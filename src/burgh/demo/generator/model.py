@@ -3,24 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from burgh.places.gazetteer_files import CSV_COLUMNS, OPTIONAL_COLUMNS
+
 # The documented password of every demo sign-in; it passes the password validators.
 DEMO_PASSWORD = "Kinloch-demo-2026"  # noqa: S105
 
-# Columns of a gazetteer row, in the order `burgh demo --export-gazetteer` writes them.
-GAZETTEER_COLUMNS = (
-    "uprn",
-    "organisation",
-    "sub_building",
-    "building_name",
-    "building_number",
-    "street",
-    "locality",
-    "town",
-    "postcode",
-    "usrn",
-    "easting",
-    "northing",
-)
+# Columns of a gazetteer row, in the order `burgh demo --export-gazetteer` writes them: the
+# gazetteer CSV's, with the optional ones.
+GAZETTEER_COLUMNS = (*CSV_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -263,23 +253,22 @@ class DemoCouncil:
     def gazetteer_rows(self) -> list[dict[str, str]]:
         """The gazetteer as rows for `places.services.import_gazetteer` or a CSV export."""
         streets = {street.usrn: street for street in self.streets}
-        rows = []
-        for unit in self.properties:
-            street = streets[unit.usrn]
-            rows.append(
-                {
-                    "uprn": unit.uprn,
-                    "organisation": unit.organisation,
-                    "sub_building": unit.sub_building,
-                    "building_name": unit.building_name,
-                    "building_number": unit.building_number,
-                    "street": street.name,
-                    "locality": street.locality,
-                    "town": street.town,
-                    "postcode": unit.postcode,
-                    "usrn": street.usrn,
-                    "easting": str(unit.easting),
-                    "northing": str(unit.northing),
-                }
-            )
-        return rows
+        return [gazetteer_row(streets[unit.usrn], unit) for unit in self.properties]
+
+
+def gazetteer_row(street: DemoStreet, unit: DemoProperty) -> dict[str, str]:
+    """One property as a gazetteer row (GAZETTEER_COLUMNS)."""
+    return {
+        "uprn": unit.uprn,
+        "organisation": unit.organisation,
+        "sub_building": unit.sub_building,
+        "building_name": unit.building_name,
+        "building_number": unit.building_number,
+        "street": street.name,
+        "locality": street.locality,
+        "town": street.town,
+        "postcode": unit.postcode,
+        "usrn": street.usrn,
+        "easting": str(unit.easting),
+        "northing": str(unit.northing),
+    }

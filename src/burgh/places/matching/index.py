@@ -16,6 +16,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from burgh.places.gazetteer_files import CSV_COLUMNS
 from burgh.places.matching.flats import FlatRef, gazetteer_flat, resolve
 from burgh.places.matching.parse import ParsedAddress, parse
 from burgh.places.matching.text import (
@@ -28,17 +29,7 @@ from burgh.places.matching.text import (
     words,
 )
 
-ROW_FIELDS = (
-    "uprn",
-    "organisation",
-    "sub_building",
-    "building_name",
-    "building_number",
-    "street",
-    "locality",
-    "town",
-    "postcode",
-)
+ROW_FIELDS = CSV_COLUMNS
 UPRN = re.compile(r"^[1-9][0-9]{0,11}$")
 STREETS_PER_QUERY = 40
 FEW_STREETS = 6
