@@ -27,7 +27,8 @@ setup: $(DEPS) $(NODE_DEPS) $(CSS) $(STATIC_FILES)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(DEPS): $(BIN)/python requirements.lock pyproject.toml
+$(DEPS): $(BIN)/python requirements-pip.lock requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
