@@ -83,3 +83,19 @@ def test_the_threshold_is_a_setting(main_street, settings):
     result = services.match("20 Main Street Kinloch")
     assert (result.uprn, result.threshold) == (None, 1.01)
     assert result.candidates[0].uprn == "134000100005"
+
+
+def test_the_threshold_outside_django_is_the_settings_default(monkeypatch):
+    # Scripts and the benchmark's baselines use DEFAULT_THRESHOLD; pages and the API use the
+    # setting. With no environment override, the two must be the same number.
+    import importlib
+
+    from burgh.places.matching import matcher
+    from burgh.settings import base
+
+    monkeypatch.delenv("BURGH_ADDRESS_MATCH_THRESHOLD", raising=False)
+    fresh = importlib.reload(base)
+    try:
+        assert fresh.BURGH_ADDRESS_MATCH_THRESHOLD == matcher.DEFAULT_THRESHOLD
+    finally:
+        importlib.reload(base)
