@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from burgh.demo.generator.addresses import MessyAddress, gazetteer_rows, messy_addresses
-from burgh.demo.generator.model import GAZETTEER_COLUMNS
+from burgh.places.gazetteer_files import write_gazetteer_csv
 
 SEED = 11  # never the training seed (7) nor the one looked at while building (3)
 
@@ -19,11 +19,9 @@ def cache_dir() -> Path:
 def gazetteer(properties: int) -> tuple[Path, list[dict[str, str]]]:
     path = cache_dir() / f"gazetteer-{SEED}-{properties}.csv"
     if not path.exists():
-        rows = gazetteer_rows(SEED, properties)
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, GAZETTEER_COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
+        path.write_text(
+            write_gazetteer_csv(gazetteer_rows(SEED, properties)), encoding="utf-8", newline=""
+        )
     with path.open(newline="", encoding="utf-8") as handle:
         return path, list(csv.DictReader(handle))
 

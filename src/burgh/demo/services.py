@@ -1,6 +1,5 @@
 """Loading the generated demo council into the database, and writing its gazetteer as CSV."""
 
-import csv
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from burgh.core import audit, events
 from burgh.demo.access_control import load_access_control
-from burgh.demo.generator import DEMO_PASSWORD, GAZETTEER_COLUMNS, DemoCouncil, DemoSignIn
+from burgh.demo.generator import DEMO_PASSWORD, DemoCouncil, DemoSignIn
 from burgh.demo.generator.staff import build_staff_index
 from burgh.demo.index import load_source_records
 from burgh.identity.services.organisation import (
@@ -22,6 +21,7 @@ from burgh.identity.services.organisation import (
     import_organisation_structure,
 )
 from burgh.places.attributes import load_attributes
+from burgh.places.gazetteer_files import write_gazetteer_csv
 from burgh.places.matching import match as match_address
 from burgh.places.reviews import queue_review
 from burgh.places.services import import_gazetteer
@@ -155,10 +155,7 @@ def export_gazetteer(council: DemoCouncil, path: Path) -> int:
     """Write the council's gazetteer as CSV, columns in GAZETTEER_COLUMNS order; rows written."""
     rows = council.gazetteer_rows()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=GAZETTEER_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    path.write_text(write_gazetteer_csv(rows), encoding="utf-8", newline="")
     return len(rows)
 
 

@@ -4,11 +4,9 @@ import re
 from dataclasses import dataclass
 
 from burgh.core.errors import InvalidInputError
+from burgh.places.matching.text import postcode_form
 from burgh.places.models import Property
 
-# A full postcode, spaced or not, any case; and the outward code alone ("KL2").
-FULL_POSTCODE = re.compile(r"\s*([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\s*")
-OUTWARD_CODE = re.compile(r"\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*")
 MAX_AT_POSTCODE = 500
 
 
@@ -22,15 +20,15 @@ class PlaceChoice:
 
 def normalise_postcode(text: str) -> str:
     """`text` as a postcode is written (`KL2 4AB`), or InvalidInputError saying what is wrong."""
-    found = FULL_POSTCODE.fullmatch(text or "")
     if not text or not text.strip():
         raise InvalidInputError(
             "Enter a postcode", errors=[{"pointer": "#/postcode", "detail": "Enter a postcode"}]
         )
-    if found is None:
+    found = postcode_form(text)
+    if not found:
         detail = "Enter a full UK postcode, like KL2 4AB"
         raise InvalidInputError(detail, errors=[{"pointer": "#/postcode", "detail": detail}])
-    return f"{found.group(1)} {found.group(2)}".upper()
+    return found
 
 
 def addresses_at_postcode(postcode: str, *, building: str = "") -> list[PlaceChoice]:

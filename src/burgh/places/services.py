@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from burgh.core import audit, events
 from burgh.places.matching import match as match  # address → UPRN (docs/place-matching.md)
+from burgh.places.matching.text import postcode_form
 from burgh.places.models import GazetteerImport, Property, PropertyChange, Street
 from burgh.places.row_errors import refuse_rows, row_error
 
@@ -19,8 +20,6 @@ ADDRESS_FIELDS = ("organisation", "sub_building", "building_name", "building_num
 STREET_FIELDS = ("street", "locality", "town")
 # Streets that arrive without a USRN get a local reference in a block no real USRN uses.
 LOCAL_USRN_BASE = 99000000
-# A full UK postcode, as _postcode writes it (outward code, space, inward code).
-POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
 FIELD_LIMITS = {
     "organisation": 200,
     "sub_building": 120,
@@ -258,7 +257,7 @@ def _row_problems(item: dict[str, Any], seen: set[str]) -> list[tuple[str, str]]
         problems.append(("street", "a street is needed"))
     if not item["town"]:
         problems.append(("town", "a town is needed"))
-    if item["postcode"] and not POSTCODE.fullmatch(item["postcode"]):
+    if item["postcode"] and not postcode_form(item["postcode"]):
         problems.append(("postcode", f"{item['postcode']!r} is not a UK postcode"))
     for name, limit in FIELD_LIMITS.items():
         if len(item[name]) > limit:
@@ -267,8 +266,9 @@ def _row_problems(item: dict[str, Any], seen: set[str]) -> list[tuple[str, str]]
 
 
 def _postcode(text: str) -> str:
-    compact = text.replace(" ", "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+    """As Royal Mail writes it ("kl24ab" → "KL2 4AB"); text that is no postcode kept, upper
+    case, for the error that names it."""
+    return postcode_form(text) or " ".join(text.split()).upper()
 
 
 def _street_key(row: Mapping[str, Any]) -> str:

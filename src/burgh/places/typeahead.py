@@ -2,6 +2,7 @@
 
 from burgh.places import lookup
 from burgh.places.lookup import PlaceChoice
+from burgh.places.matching.text import postcode_form
 
 SUGGESTIONS = 10
 
@@ -13,7 +14,7 @@ def suggest(text: str) -> list[PlaceChoice]:
     is a suggestion, never a decision (that is what the match threshold is for).
     """
     text = " ".join(text.split())
-    if lookup.FULL_POSTCODE.fullmatch(text):
+    if postcode_form(text):
         return lookup.addresses_at_postcode(text)[:SUGGESTIONS]
     from burgh.places.matching import match
 

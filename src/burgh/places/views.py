@@ -68,8 +68,8 @@ def find(request: HttpRequest, user: User) -> HttpResponseBase:
         text = form.cleaned_data["address"]
         try:
             if postcode:
-                context["choices"] = lookup.addresses_at_postcode(postcode, building=building)
                 context["postcode"] = lookup.normalise_postcode(postcode)
+                context["choices"] = lookup.addresses_at_postcode(postcode, building=building)
                 context["building"] = building
             else:
                 context["choices"] = suggest(text)
@@ -161,9 +161,8 @@ def review(request: HttpRequest, user: User, review_id: Any) -> HttpResponseBase
         return redirect("places:reviews")
     picked = request.GET.get("uprn", "")
     candidates = list(item.candidates)
-    if picked and lookup.place(picked) and picked not in {c["uprn"] for c in candidates}:
-        chosen = lookup.place(picked)
-        assert chosen is not None
+    chosen = lookup.place(picked) if picked not in {c["uprn"] for c in candidates} else None
+    if chosen is not None:
         candidates.insert(0, {"uprn": picked, "address": chosen.single_line(), "score": None})
     form = ReviewDecisionForm(
         request.POST or None,
