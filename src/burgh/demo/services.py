@@ -22,8 +22,7 @@ from burgh.identity.services.organisation import (
 )
 from burgh.places.attributes import load_attributes
 from burgh.places.gazetteer_files import write_gazetteer_csv
-from burgh.places.matching import match as match_address
-from burgh.places.reviews import queue_review
+from burgh.places.reviews import match_or_queue
 from burgh.places.services import import_gazetteer
 from burgh.staff.services.imports import import_staff_index
 
@@ -142,13 +141,11 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
 
 
 def _queue_unsettled_addresses(council: DemoCouncil) -> int:
-    queued = 0
-    for text, reference in council.unsettled_addresses():
-        result = match_address(text)
-        if result.uprn is None:
-            queue_review(text, result, source="council-tax", source_ref=reference)
-            queued += 1
-    return queued
+    queued = [
+        match_or_queue(text, source="council-tax", source_ref=reference)[1]
+        for text, reference in council.unsettled_addresses()
+    ]
+    return sum(review is not None for review in queued)
 
 
 def export_gazetteer(council: DemoCouncil, path: Path) -> int:

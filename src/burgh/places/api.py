@@ -18,7 +18,7 @@ from burgh.identity.permissions import has_permission
 from burgh.places import lookup
 from burgh.places.attributes import AttributeLoadReport, attributes_of, load_attributes
 from burgh.places.matching import AddressMatch, match
-from burgh.places.reviews import MANAGE_GAZETTEER, VIEW_PLACES, queue_review
+from burgh.places.reviews import MANAGE_GAZETTEER, VIEW_PLACES, match_or_queue
 
 router = Router(tags=["places"])
 
@@ -150,12 +150,8 @@ def match_address(request: HttpRequest, params: Query[MatchParams]) -> dict[str,
 )
 def match_and_queue(request: HttpRequest, body: MatchIn) -> dict[str, Any]:
     _allow(request, "places:write")
-    result = match(body.address)
-    review_id = None
-    if result.uprn is None and body.source:
-        review = queue_review(body.address, result, source=body.source, source_ref=body.source_ref)
-        review_id = str(review.pk)
-    return _match_out(result, review_id)
+    result, review = match_or_queue(body.address, source=body.source, source_ref=body.source_ref)
+    return _match_out(result, str(review.pk) if review else None)
 
 
 @router.get("/{uprn}", response=PropertyOut, summary="A property")

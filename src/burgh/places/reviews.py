@@ -15,6 +15,7 @@ from burgh.core import audit, events
 from burgh.core.concurrency import save_if_version
 from burgh.core.errors import ConflictError, InvalidInputError
 from burgh.identity.models import User
+from burgh.places.matching import match
 from burgh.places.models import AddressMatchReview, Property
 
 MANAGE_GAZETTEER = "places.manage_gazetteer"
@@ -71,6 +72,17 @@ def queue_review(
                 update_fields=["address", "candidates", "best_score", "version", "updated_at"]
             )
     return review
+
+
+def match_or_queue(
+    address: str, *, source: str, source_ref: str = ""
+) -> tuple[Any, AddressMatchReview | None]:
+    """Match `address`; when no property matches it confidently and a sending system is
+    named, put it before the custodian. The match, and the review if one was queued."""
+    result = match(address)
+    if result.uprn is not None or not source:
+        return result, None
+    return result, queue_review(address, result, source=source, source_ref=source_ref)
 
 
 def open_reviews() -> "QuerySet[AddressMatchReview]":
