@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "burgh.places",
     "burgh.people",
     "burgh.staff",
+    "burgh.cases",
     "burgh.demo",
 ]
 
