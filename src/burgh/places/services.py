@@ -209,6 +209,27 @@ def addresses(uprns: Iterable[str]) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where a property is: its address and British National Grid position (metres)."""
+
+    uprn: str
+    address: str
+    easting: int | None
+    northing: int | None
+    retired: bool
+
+
+def locate(uprn: str) -> Location | None:
+    """The property with `uprn` (retired ones too), or None when the gazetteer has no such UPRN."""
+    unit = Property.objects.filter(uprn=uprn).select_related("street").first()
+    if unit is None:
+        return None
+    return Location(
+        unit.uprn, unit.single_line(), unit.easting, unit.northing, unit.retired_on is not None
+    )
+
+
 def _clean_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rows tidied and checked; every bad row is reported, by row number and field, and
     then nothing is imported (a half-applied gazetteer would be worse than yesterday's)."""

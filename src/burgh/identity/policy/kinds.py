@@ -50,6 +50,13 @@ class RecordKind:
     describe: Callable[[Any], str]
     # Reads of a sensitive kind are written to the access log.
     sensitive: bool = True
+    # The records that role-wide grants (see every record, the directory) reach; None is all.
+    # A kind holding some records only their workers may see (a child protection case among
+    # missed bins) narrows it, so those records are reached through a relationship alone.
+    broad_filter: Callable[[], Q] | None = None
+
+    def broad(self) -> Q:
+        return Q(pk__isnull=False) if self.broad_filter is None else self.broad_filter()
 
     def person_id(self, record: models.Model) -> UUID | None:
         value = record.pk if self.person_field == "pk" else getattr(record, self.person_field)

@@ -156,7 +156,7 @@ def grants_for(viewer: Viewer, kind: RecordKind, purpose: Purpose) -> Grants:
             result.all.append(
                 Grant(
                     Rule.VIEW_ALL,
-                    Q(pk__isnull=False),
+                    kind.broad(),
                     everything,
                     relationship_actions,
                     "your role lets you see every record of this kind",
@@ -169,7 +169,7 @@ def grants_for(viewer: Viewer, kind: RecordKind, purpose: Purpose) -> Grants:
             result.all.append(
                 Grant(
                     Rule.DIRECTORY,
-                    Q(pk__isnull=False),
+                    kind.broad(),
                     frozenset(kind.directory_fields),
                     READS,
                     "your role lets you find anyone in the directory",

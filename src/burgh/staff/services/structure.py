@@ -1,8 +1,10 @@
 """Organisation structure: teams a person is in, line management, skills and capacity."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
@@ -85,6 +87,19 @@ def capacity(user: User) -> Capacity | None:
     if found is None:
         return None
     return Capacity(found.contracted_hours, found.caseload_capacity)
+
+
+def caseload_capacities(users: Iterable[User | UUID]) -> dict[UUID, int]:
+    """The caseload ceiling of each of `users` who has one recorded, in one query."""
+    ids = [user.pk if isinstance(user, User) else user for user in users]
+    rows = StaffCapacity.objects.filter(user_id__in=ids).values_list("user_id", "caseload_capacity")
+    return dict(rows)
+
+
+def members_with_skill(team: Team, skill_slug: str, *, on: date | None = None) -> list[User]:
+    """Active members of `team` on `on` holding the skill `skill_slug` at any level."""
+    skill = Skill.objects.filter(slug=skill_slug).first()
+    return [] if skill is None else staff_with_skill(skill, team, on=on)
 
 
 def staff_with_skill(

@@ -1,0 +1,356 @@
+"""Case types as data: checking an administrator's definition, saving it, routing by it.
+
+A definition is the JSON an administrator writes (docs/case-types.md): its form fields,
+statuses and transitions, SLA, routing rules, outcomes and decisions. Every problem in a
+definition is reported at once, each with a pointer to where it is; nothing is saved unless
+the whole definition is right.
+"""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from burgh.cases import fields as case_fields
+from burgh.cases.access import MANAGE_CASE_TYPES
+from burgh.cases.models import Allocation, CaseType, Priority, Stage
+from burgh.cases.services.common import require
+from burgh.cases.sla import SlaPolicy
+from burgh.core.changes import record_change
+from burgh.core.errors import InvalidInputError
+from burgh.identity.models import Team, User
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$")
+STATUS_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}$")
+PRIORITIES = {label.lower(): value for value, label in Priority.choices}
+STRINGS = {
+    "name": 120,
+    "service": 120,
+    "group": 120,
+    "keywords": 300,
+    "description": 5000,
+    "retention_class": 80,
+    "statutory_timescale": 300,
+    "required_skill": 80,
+}
+FLAGS = ("public", "active", "sensitive", "needs_subject", "needs_location")
+KNOWN_KEYS = {
+    "code",
+    "fields",
+    "statuses",
+    "transitions",
+    "initial_status",
+    "outcomes",
+    "decision_kinds",
+    "sla",
+    "routing",
+    "default_team",
+    "default_priority",
+    "allocation",
+    "duplicate_radius_m",
+    *STRINGS,
+    *FLAGS,
+}
+
+
+class CaseTypeDefinitionError(InvalidInputError):
+    slug = "case-type-definition"
+    title = "The case type definition is not right"
+
+
+def team_by_path(path: str) -> Team | None:
+    """A team named as `organisation-slug/team-slug`, as definitions and imports name them."""
+    organisation, _, slug = path.partition("/")
+    if not organisation or not slug:
+        return None
+    return Team.objects.filter(organisation__slug=organisation, slug=slug).first()
+
+
+def team_path(team: Team) -> str:
+    return f"{team.organisation.slug}/{team.slug}"
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def add(self, pointer: str, detail: str) -> None:
+        self.errors.append({"pointer": pointer, "detail": detail})
+
+
+def check_definition(raw: Any) -> dict[str, Any]:
+    """The definition as the columns of a CaseType, or every problem in it at once."""
+    problems = _Problems()
+    if not isinstance(raw, Mapping):
+        raise CaseTypeDefinitionError(
+            "A case type definition is a JSON object.",
+            errors=[{"pointer": "#", "detail": 'Expected an object such as {"code": ...}.'}],
+        )
+    for key in sorted(set(raw) - KNOWN_KEYS):
+        problems.add(f"#/{key}", f"{key!r} is not part of a case type definition.")
+    values: dict[str, Any] = {}
+    code = raw.get("code")
+    if not isinstance(code, str) or not CODE.match(code):
+        problems.add("#/code", "Give a code of 2 to 60 lower-case letters, digits and hyphens.")
+    values["code"] = code
+    for name, limit in STRINGS.items():
+        value = raw.get(name, "")
+        if not isinstance(value, str) or len(value) > limit:
+            problems.add(f"#/{name}", f"Give text of {limit} characters or fewer.")
+        values[name] = value.strip() if isinstance(value, str) else ""
+    for name in ("name", "service"):
+        if not values[name]:
+            problems.add(f"#/{name}", f"Give the case type's {name}.")
+    for name in FLAGS:
+        value = raw.get(name, name == "active")
+        if not isinstance(value, bool):
+            problems.add(f"#/{name}", "Give true or false.")
+        values[name] = bool(value)
+    statuses = _statuses(raw.get("statuses"), problems)
+    values["statuses"] = statuses
+    codes = {status["code"]: status["stage"] for status in statuses}
+    values["initial_status"] = _initial(raw.get("initial_status"), codes, problems)
+    values["transitions"] = _transitions(raw.get("transitions", {}), codes, problems)
+    values["outcomes"] = _coded_list(raw.get("outcomes"), "outcomes", problems, required=True)
+    values["decision_kinds"] = _decision_kinds(raw.get("decision_kinds", []), problems)
+    try:
+        values["fields"] = [
+            field.to_definition() for field in case_fields.check_definition(raw.get("fields", []))
+        ]
+    except InvalidInputError as error:
+        problems.errors.extend(error.errors or [{"pointer": "#/fields", "detail": str(error)}])
+    values["sla"] = _sla(raw.get("sla"), codes, problems)
+    values["default_team"] = _team(raw.get("default_team"), "#/default_team", problems)
+    values["routing"] = _routing(raw.get("routing", []), problems)
+    values["default_priority"] = _priority(
+        raw.get("default_priority", "normal"), "#/default_priority", problems
+    )
+    allocation = raw.get("allocation", Allocation.MANUAL)
+    if allocation not in Allocation.values:
+        problems.add("#/allocation", f"Give one of: {', '.join(Allocation.values)}.")
+    values["allocation"] = allocation
+    radius = raw.get("duplicate_radius_m", 0)
+    if not isinstance(radius, int) or isinstance(radius, bool) or not 0 <= radius <= 5000:
+        problems.add("#/duplicate_radius_m", "Give whole metres from 0 (same property) to 5000.")
+    values["duplicate_radius_m"] = radius
+    if problems.errors:
+        raise CaseTypeDefinitionError(
+            f"The case type definition has {len(problems.errors)} problem(s).",
+            errors=problems.errors,
+        )
+    return values
+
+
+def _statuses(raw: Any, problems: _Problems) -> list[dict[str, str]]:
+    if not isinstance(raw, list) or not raw:
+        problems.add("#/statuses", "List the statuses, each with a code, a label and a stage.")
+        return []
+    found: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        pointer = f"#/statuses/{index}"
+        if not isinstance(item, Mapping):
+            problems.add(pointer, "Give an object with code, label and stage.")
+            continue
+        code, label, stage = item.get("code"), item.get("label"), item.get("stage", "open")
+        if not isinstance(code, str) or not STATUS_CODE.match(code):
+            problems.add(f"{pointer}/code", "Use lower-case letters, digits and hyphens (≤ 40).")
+            continue
+        if code in seen:
+            problems.add(f"{pointer}/code", f"The status {code!r} is listed twice.")
+        if not isinstance(label, str) or not label.strip() or len(label) > 60:
+            problems.add(f"{pointer}/label", "Give a label of 1 to 60 characters.")
+            label = code
+        if stage not in Stage.values:
+            problems.add(f"{pointer}/stage", f"Give one of: {', '.join(Stage.values)}.")
+        seen.add(code)
+        found.append({"code": code, "label": label.strip(), "stage": str(stage)})
+    stages = {status["stage"] for status in found}
+    for stage in (Stage.OPEN, Stage.CLOSED):
+        if found and stage not in stages:
+            problems.add("#/statuses", f"At least one status must have the stage {stage!r}.")
+    return found
+
+
+def _initial(raw: Any, codes: Mapping[str, str], problems: _Problems) -> str:
+    if raw not in codes:
+        problems.add("#/initial_status", "Give the code of one of the statuses.")
+        return ""
+    if codes[raw] == Stage.CLOSED:
+        problems.add("#/initial_status", "A case cannot start closed: choose an open status.")
+    return str(raw)
+
+
+def _transitions(raw: Any, codes: Mapping[str, str], problems: _Problems) -> dict[str, list[str]]:
+    if not isinstance(raw, Mapping):
+        problems.add("#/transitions", "Give an object: each status to the statuses it may go to.")
+        return {}
+    result: dict[str, list[str]] = {}
+    for source, targets in raw.items():
+        pointer = f"#/transitions/{source}"
+        if source not in codes:
+            problems.add(pointer, f"{source!r} is not one of the statuses.")
+            continue
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            problems.add(pointer, "Give a list of status codes.")
+            continue
+        for target in targets:
+            if target not in codes:
+                problems.add(pointer, f"{target!r} is not one of the statuses.")
+            elif codes[target] == Stage.CLOSED:
+                problems.add(
+                    pointer,
+                    f"{target!r} is a closed status: a case reaches it by being closed with an "
+                    "outcome, so leave it out of the transitions.",
+                )
+        result[source] = list(dict.fromkeys(targets))
+    return result
+
+
+def _coded_list(
+    raw: Any, name: str, problems: _Problems, *, required: bool
+) -> list[dict[str, str]]:
+    if raw is None and not required:
+        return []
+    if not isinstance(raw, list) or (required and not raw):
+        problems.add(f"#/{name}", f"List the {name}, each with a code and a label.")
+        return []
+    found: list[dict[str, str]] = []
+    for index, item in enumerate(raw):
+        pointer = f"#/{name}/{index}"
+        if not isinstance(item, Mapping):
+            problems.add(pointer, "Give an object with code and label.")
+            continue
+        code, label = item.get("code"), item.get("label")
+        if not isinstance(code, str) or not STATUS_CODE.match(code):
+            problems.add(f"{pointer}/code", "Use lower-case letters, digits and hyphens (≤ 40).")
+            continue
+        if any(existing["code"] == code for existing in found):
+            problems.add(f"{pointer}/code", f"{code!r} is listed twice.")
+        if not isinstance(label, str) or not label.strip():
+            problems.add(f"{pointer}/label", "Give a label.")
+            continue
+        found.append({"code": code, "label": label.strip()[:120]})
+    return found
+
+
+def _decision_kinds(raw: Any, problems: _Problems) -> list[dict[str, Any]]:
+    kinds: list[dict[str, Any]] = list(_coded_list(raw, "decision_kinds", problems, required=False))
+    for index, kind in enumerate(kinds):
+        source = raw[index] if isinstance(raw, list) and index < len(raw) else {}
+        needs = source.get("needs_authorisation", False) if isinstance(source, Mapping) else False
+        if not isinstance(needs, bool):
+            problems.add(f"#/decision_kinds/{index}/needs_authorisation", "Give true or false.")
+        kind["needs_authorisation"] = bool(needs)
+    return kinds
+
+
+def _sla(raw: Any, codes: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+    if raw is None or raw == {}:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.add("#/sla", 'Give an object such as {"unit": "working_days", "target": 5}.')
+        return {}
+    paused = sorted(code for code, stage in codes.items() if stage == Stage.PAUSED)
+    try:
+        # The clock stops in every status whose stage is "paused": one place says so.
+        policy = SlaPolicy.from_definition({**raw, "pause_statuses": paused})
+    except InvalidInputError as error:
+        problems.errors.extend(error.errors or [{"pointer": "#/sla", "detail": str(error)}])
+        return {}
+    definition = policy.to_definition()
+    definition.pop("pause_statuses", None)
+    return definition
+
+
+def _team(raw: Any, pointer: str, problems: _Problems) -> Team | None:
+    if not isinstance(raw, str) or not raw:
+        problems.add(pointer, "Name the team as organisation/team, e.g. kinloch/roads-maintenance.")
+        return None
+    team = team_by_path(raw)
+    if team is None:
+        problems.add(pointer, f"There is no team {raw!r} (write it as organisation/team).")
+    return team
+
+
+def _priority(raw: Any, pointer: str, problems: _Problems) -> int:
+    if isinstance(raw, str) and raw.lower() in PRIORITIES:
+        return PRIORITIES[raw.lower()]
+    problems.add(pointer, f"Give one of: {', '.join(PRIORITIES)}.")
+    return Priority.NORMAL
+
+
+def _routing(raw: Any, problems: _Problems) -> list[dict[str, Any]]:
+    """Rules tried in order: the first whose every condition holds sends the case to its team."""
+    if not isinstance(raw, list):
+        problems.add("#/routing", "Give a list of rules, each with `when` and `team`.")
+        return []
+    rules: list[dict[str, Any]] = []
+    for index, rule in enumerate(raw):
+        pointer = f"#/routing/{index}"
+        if not isinstance(rule, Mapping) or not isinstance(rule.get("when"), Mapping):
+            problems.add(pointer, 'Give {"when": {"field": value}, "team": "org/team"}.')
+            continue
+        team = _team(rule.get("team"), f"{pointer}/team", problems)
+        checked: dict[str, Any] = {"when": dict(rule["when"]), "team": rule.get("team")}
+        if team is not None:
+            checked["team_id"] = str(team.pk)
+        if "priority" in rule:
+            checked["priority"] = _priority(rule["priority"], f"{pointer}/priority", problems)
+        rules.append(checked)
+    return rules
+
+
+def save_case_type(by: User | None, definition: Any) -> tuple[CaseType, bool]:
+    """Create the case type, or change the one with the definition's code; (type, created)."""
+    require(by, MANAGE_CASE_TYPES, "define case types")
+    values = check_definition(definition)
+    code = values.pop("code")
+    with transaction.atomic():
+        existing = CaseType.objects.select_for_update().filter(code=code).first()
+        if existing is None:
+            case_type = CaseType.objects.create(code=code, **values)
+            record_change(case_type, "defined", {"code": code}, actor=by)
+            return case_type, True
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.version += 1
+        existing.save()
+        record_change(existing, "changed", {"code": code, "version": existing.version}, actor=by)
+        return existing, False
+
+
+def route(case_type: CaseType, data: Mapping[str, Any], *, channel: str) -> tuple[Team, int]:
+    """The team queue and priority a new case of `case_type` goes to, by its routing rules."""
+    facts = {**data, "channel": channel}
+    for rule in case_type.routing:
+        if all(_holds(facts.get(name), wanted) for name, wanted in rule["when"].items()):
+            team = Team.objects.filter(pk=rule.get("team_id")).first()
+            if team is not None:
+                return team, int(rule.get("priority", case_type.default_priority))
+    return case_type.default_team, case_type.default_priority
+
+
+def _holds(value: Any, wanted: Any) -> bool:
+    if isinstance(wanted, list):
+        return value in wanted or (isinstance(value, list) and bool(set(value) & set(wanted)))
+    if isinstance(value, list):
+        return wanted in value
+    return bool(value == wanted)
+
+
+def offered(*, public_only: bool = False) -> "Any":
+    """Active case types, for intake screens and Open311 `services`."""
+    found = CaseType.objects.filter(active=True)
+    if public_only:
+        found = found.filter(public=True)
+    return found.select_related("default_team").order_by("group", "name", "code")
+
+
+def find_case_type(code: str, *, public_only: bool = False) -> CaseType | None:
+    found = CaseType.objects.filter(Q(code=code), active=True)
+    if public_only:
+        found = found.filter(public=True)
+    return found.first()
