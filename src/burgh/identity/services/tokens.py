@@ -34,6 +34,17 @@ SCOPES: dict[str, str] = {
         "Queue unsure address matches for the gazetteer custodian, and load service "
         "attributes of properties if your role manages the gazetteer."
     ),
+    "cases:read": (
+        "Read case types, queues, cases and their chronologies, as far as your access allows."
+    ),
+    "cases:write": (
+        "Log new cases and work on them (notes, documents, status, allocation, closing), as "
+        "far as your role allows."
+    ),
+    "open311": (
+        "Report problems and follow them through the Open311 GeoReport v2 endpoint at "
+        "/open311/v2 (the token is sent as `api_key`)."
+    ),
     "scim": (
         "Provision staff and teams from an identity provider (Entra ID, Okta) through SCIM at "
         "/scim/v2, if your role may provision staff."
