@@ -3,7 +3,9 @@
 Intake (`intake`), allocation and queues (`allocate_case`, `allocate_cases`, `take_next`),
 a case's life (`change_status`, `update_details`, `close_case`, `reopen_case`, `link_cases`,
 `set_parent`, `merge_cases`, `undo_merge`), case types (`save_case_type`), and reads through
-the access policy (`queue`, `read_case`, `chronology`, `cases_of_person`, `live_flags`).
+the access policy (`queue`, `read_case`, `chronology`, `cases_of_person`, `live_flags`), and the
+work on a case (`add_note`, `edit_note`, `add_task`, `finish_task`, `record_decision`,
+`authorise_decision`, `add_party`, `raise_flag`, `remove_flag`, `mark_significant`).
 """
 
 from burgh.cases.services.allocation import (
@@ -48,6 +50,18 @@ from burgh.cases.services.reading import (
     read_case,
     with_sla_state,
 )
+from burgh.cases.services.work import (
+    add_note,
+    add_party,
+    add_task,
+    authorise_decision,
+    edit_note,
+    finish_task,
+    mark_significant,
+    raise_flag,
+    record_decision,
+    remove_flag,
+)
 
 __all__ = [
     "SLA_STATES",
@@ -59,24 +73,34 @@ __all__ = [
     "InvalidTransitionError",
     "OverCapacityError",
     "QueueFilter",
+    "add_note",
+    "add_party",
+    "add_task",
     "allocate_automatically",
     "allocate_case",
     "allocate_cases",
+    "authorise_decision",
     "caseloads",
     "cases_of_person",
     "change_status",
     "check_definition",
     "chronology",
     "close_case",
+    "edit_note",
     "find_case_type",
+    "finish_task",
     "intake",
     "link_cases",
     "live_flags",
+    "mark_significant",
     "merge_cases",
     "offered",
     "possible_duplicates",
     "queue",
+    "raise_flag",
     "read_case",
+    "record_decision",
+    "remove_flag",
     "reopen_case",
     "route",
     "save_case_type",
