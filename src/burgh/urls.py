@@ -12,6 +12,7 @@ urlpatterns = [
     path("places/", include("burgh.places.urls")),
     path("access/", include("burgh.identity.access_urls")),
     path("staff/", include("burgh.staff.urls")),
+    path("cases/", include("burgh.cases.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include("burgh.staff.scim.urls")),
     path("admin/", admin.site.urls),

@@ -42,8 +42,20 @@ from burgh.people.forms import (
 )
 from burgh.people.index_display import percent
 from burgh.people.index_views import person_index_context, retired_page, survivor_of
-from burgh.people.pages import PURPOSE_SESSION_KEY, current_purpose, people_page, purpose_context
-from burgh.people.services import export_people, person_record, person_rows, search_people
+from burgh.people.pages import (
+    PURPOSE_SESSION_KEY,
+    current_purpose,
+    people_page,
+    person_panels,
+    purpose_context,
+)
+from burgh.people.services import (
+    export_people,
+    merged_ids,
+    person_record,
+    person_rows,
+    search_people,
+)
 from burgh.people.services.ranking import rank_people
 from burgh.people.services.records import READ_PERMISSIONS, load_related, person_fields
 from burgh.people.services.reviews import REVIEW_MATCHES
@@ -322,6 +334,9 @@ def person(request: HttpRequest, user: User, person_id: UUID) -> HttpResponse:
     if viewer.has(VIEW_ACCESS_LOG):
         context["access_log_url"] = f"/access/records/{PERSON}/{record.pk}"
     context.update(person_index_context(viewer, record, decision))
+    panels = person_panels(request, viewer, record.pk, merged_ids(record), current_purpose(request))
+    context["panels_above"] = [panel for panel in panels if panel.above]
+    context["panels"] = [panel for panel in panels if not panel.above]
     return render(request, "people/person.html", context)
 
 

@@ -1,0 +1,1 @@
+"""The case pages: logging a request, queues, the case page, case types, the person panel."""
