@@ -5,7 +5,8 @@ a case's life (`change_status`, `update_details`, `close_case`, `reopen_case`, `
 `set_parent`, `merge_cases`, `undo_merge`), case types (`save_case_type`), and reads through
 the access policy (`queue`, `read_case`, `chronology`, `cases_of_person`, `live_flags`), and the
 work on a case (`add_note`, `edit_note`, `add_task`, `finish_task`, `record_decision`,
-`authorise_decision`, `add_party`, `raise_flag`, `remove_flag`, `mark_significant`).
+`authorise_decision`, `add_party`, `raise_flag`, `remove_flag`, `mark_significant`), and its
+documents (`add_document`, `add_version`, `download`, `generate_letter`, `chronology_export`).
 """
 
 from burgh.cases.services.allocation import (
@@ -27,6 +28,17 @@ from burgh.cases.services.casetypes import (
     team_by_path,
 )
 from burgh.cases.services.common import CaseClosedError
+from burgh.cases.services.documents import (
+    LETTER_FIELDS,
+    Download,
+    add_document,
+    add_version,
+    chronology_export,
+    download,
+    generate_letter,
+    letter_templates_for,
+    save_letter_template,
+)
 from burgh.cases.services.intake import IntakeRequest, IntakeResult, intake, possible_duplicates
 from burgh.cases.services.lifecycle import (
     InvalidTransitionError,
@@ -64,18 +76,22 @@ from burgh.cases.services.work import (
 )
 
 __all__ = [
+    "LETTER_FIELDS",
     "SLA_STATES",
     "CaseClosedError",
     "CaseRead",
     "CaseTypeDefinitionError",
+    "Download",
     "IntakeRequest",
     "IntakeResult",
     "InvalidTransitionError",
     "OverCapacityError",
     "QueueFilter",
+    "add_document",
     "add_note",
     "add_party",
     "add_task",
+    "add_version",
     "allocate_automatically",
     "allocate_case",
     "allocate_cases",
@@ -85,11 +101,15 @@ __all__ = [
     "change_status",
     "check_definition",
     "chronology",
+    "chronology_export",
     "close_case",
+    "download",
     "edit_note",
     "find_case_type",
     "finish_task",
+    "generate_letter",
     "intake",
+    "letter_templates_for",
     "link_cases",
     "live_flags",
     "mark_significant",
@@ -104,6 +124,7 @@ __all__ = [
     "reopen_case",
     "route",
     "save_case_type",
+    "save_letter_template",
     "set_parent",
     "take_next",
     "team_by_path",
