@@ -72,6 +72,7 @@ from burgh.cases.services.work import (
     mark_significant,
     raise_flag,
     record_decision,
+    record_external_event,
     remove_flag,
 )
 
@@ -120,6 +121,7 @@ __all__ = [
     "raise_flag",
     "read_case",
     "record_decision",
+    "record_external_event",
     "remove_flag",
     "reopen_case",
     "route",

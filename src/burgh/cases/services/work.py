@@ -424,3 +424,39 @@ def mark_significant(by: User, entry_id: int, significant: bool = True) -> Chron
                 case, "significant_marked", {"entry": entry.pk, "significant": significant}, by=by
             )
     return entry
+
+
+def record_external_event(
+    by: User | None,
+    case_id: Any,
+    source: str,
+    summary: str,
+    *,
+    occurred_at: datetime | None = None,
+    detail: dict[str, Any] | None = None,
+    significant: bool = False,
+) -> ChronologyEntry:
+    """Put something another system did (a works order raised, a payment taken, a letter
+    returned) on the case's chronology, naming that system."""
+    require(by, CHANGE_CASE, "add events to cases")
+    source = text(source, "#/source", "the system it came from", limit=80)
+    summary = text(summary, "#/summary", "what happened", limit=400)
+    now = timezone.now()
+    if occurred_at is not None and occurred_at > now + timedelta(minutes=5):
+        raise InvalidInputError(
+            "An event cannot have happened in the future.",
+            errors=[{"pointer": "#/occurred_at", "detail": "Give a time in the past."}],
+        )
+    with transaction.atomic():
+        case = case_to_change(by, case_id)
+        entry = chronicle(
+            case,
+            "event",
+            f"{source}: {summary}",
+            by=by,
+            detail={"source": source, **(detail or {})},
+            significant=significant,
+            at=occurred_at or now,
+        )
+        announce(case, "event_recorded", {"source": source, "entry": entry.pk}, by=by)
+    return entry
