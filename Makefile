@@ -45,12 +45,14 @@ build/static/%: src/burgh/core/static_src/%
 	mkdir -p build/static
 	cp $< $@
 
-# Headless Chromium for the page tests (Debian's package; the tests launch it directly).
+# Headless Chromium for the page tests (Debian's package; the tests launch it directly), and
+# the DejaVu fonts that letters and chronologies are printed in (PDFs with names like Siobhán).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf ] || { \
+		echo "Installing Debian's chromium and DejaVu fonts for the browser and PDF tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && \
+		$$SUDO apt-get install -y -qq chromium fonts-dejavu-core fonts-dejavu-extra >/dev/null; }
 
 lint: setup
 	$(BIN)/ruff check src tests bench
