@@ -170,3 +170,20 @@ def test_automatic_allocation_goes_to_the_least_loaded_worker_with_room(cases):
     second = services.intake(cases.adviser, pothole(uprn=HOME_UPRN)).case
 
     assert {first.owner, second.owner} == {cases.inspector, cases.second_inspector}
+
+
+def test_a_new_definition_cannot_strand_cases_in_a_status_it_drops(cases):
+    from tests.cases.setting import pothole_definition
+
+    services.intake(cases.adviser, pothole(uprn=ROAD_UPRN))
+    definition = pothole_definition("kinloch/roads-maintenance")
+    definition["statuses"] = [s for s in definition["statuses"] if s["code"] != "reported"]
+    definition["initial_status"] = "inspection"
+    definition["transitions"] = {"inspection": ["awaiting-contractor"]}
+
+    with pytest.raises(services.CaseTypeDefinitionError) as caught:
+        services.save_case_type(None, definition)
+
+    assert "1 case(s) are in the status 'reported'" in caught.value.errors[0]["detail"]
+    cases.pothole.refresh_from_db()
+    assert cases.pothole.status("reported") is not None

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from burgh.cases import fields as case_fields
 from burgh.cases.access import MANAGE_CASE_TYPES
@@ -314,12 +314,43 @@ def save_case_type(by: User | None, definition: Any) -> tuple[CaseType, bool]:
             case_type = CaseType.objects.create(code=code, **values)
             record_change(case_type, "defined", {"code": code}, actor=by)
             return case_type, True
+        _keep_statuses_in_use(existing, values["statuses"])
         for name, value in values.items():
             setattr(existing, name, value)
         existing.version += 1
         existing.save()
         record_change(existing, "changed", {"code": code, "version": existing.version}, actor=by)
         return existing, False
+
+
+def _keep_statuses_in_use(case_type: CaseType, statuses: list[dict[str, str]]) -> None:
+    """Refuse a new definition that drops a status cases are in, or changes its stage."""
+    from burgh.cases.models import Case
+
+    stages = {status["code"]: status["stage"] for status in statuses}
+    in_use = (
+        Case.objects.filter(case_type=case_type)
+        .values("status", "stage")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
+    errors = [
+        {
+            "pointer": "#/statuses",
+            "detail": f"{row['n']} case(s) are in the status {row['status']!r}: keep it"
+            + (
+                f" with the stage {row['stage']!r}."
+                if row["status"] in stages
+                else ", or move those cases first."
+            ),
+        }
+        for row in in_use
+        if stages.get(row["status"]) != row["stage"]
+    ]
+    if errors:
+        raise CaseTypeDefinitionError(
+            "The new definition would strand cases in statuses it no longer has.", errors=errors
+        )
 
 
 def route(case_type: CaseType, data: Mapping[str, Any], *, channel: str) -> tuple[Team, int]:
