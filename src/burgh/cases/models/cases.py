@@ -64,6 +64,8 @@ class Case(BurghModel):
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_paused_at = models.DateTimeField(null=True, blank=True)
     sla_remaining_seconds = models.BigIntegerField(null=True, blank=True)
+    # What the SLA sweep has announced for the current deadline: "", "at_risk" or "breached".
+    sla_announced = models.CharField(max_length=10, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=40, blank=True)
     outcome_note = models.TextField(blank=True)
@@ -100,6 +102,12 @@ class Case(BurghModel):
                 condition=Q(owner__isnull=True, stage="open"),
             ),
             models.Index(fields=["owner", "stage", "sla_due_at"], name="case_owner"),
+            # The SLA sweep: running clocks whose next announcement may be due.
+            models.Index(
+                fields=["sla_warn_at"],
+                name="case_sla_unannounced",
+                condition=Q(stage="open") & ~Q(sla_announced="breached"),
+            ),
             models.Index(fields=["subject_person_id", "received_at"], name="case_subject"),
             models.Index(fields=["case_type", "uprn", "stage"], name="case_type_place"),
             models.Index(fields=["case_type", "easting", "northing"], name="case_type_grid"),

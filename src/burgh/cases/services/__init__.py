@@ -62,6 +62,7 @@ from burgh.cases.services.reading import (
     read_case,
     with_sla_state,
 )
+from burgh.cases.services.sweep import sweep_sla
 from burgh.cases.services.work import (
     add_note,
     add_party,
@@ -128,6 +129,7 @@ __all__ = [
     "save_case_type",
     "save_letter_template",
     "set_parent",
+    "sweep_sla",
     "take_next",
     "team_by_path",
     "team_members",

@@ -25,6 +25,9 @@ def _clock(case: Case) -> sla.SlaClock | None:
 
 
 def _store(case: Case, clock: sla.SlaClock) -> list[str]:
+    if case.sla_due_at != clock.due_at:
+        # A new deadline is announced afresh as it comes near.
+        case.sla_announced = ""
     case.sla_due_at = clock.due_at
     case.sla_warn_at = clock.warn_at
     case.sla_paused_at = clock.paused_at
@@ -34,6 +37,7 @@ def _store(case: Case, clock: sla.SlaClock) -> list[str]:
         "sla_warn_at",
         "sla_paused_at",
         "sla_remaining_seconds",
+        "sla_announced",
     ]
 
 

@@ -1,4 +1,5 @@
-"""`burgh worker`: the background worker — the task queue plus the periodic outbox sweep."""
+"""`burgh worker`: the background worker — the task queue, the periodic outbox sweep and the
+sweeps contexts register (core.sweeps), such as SLA deadlines."""
 
 import logging
 import signal
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from burgh.core import sweeps
 from burgh.core.idempotency import purge_idempotency_records
 from burgh.core.relay import deliver_pending
 
@@ -76,6 +78,11 @@ def _sweep(stop: threading.Event, every: float) -> None:
     while not stop.is_set():
         try:
             deliver_pending()
+            for name, sweep in sweeps.registered().items():
+                try:
+                    sweep()
+                except Exception:
+                    logger.exception("The %s sweep failed; it will run again.", name)
             if time.monotonic() - last_prune > PRUNE_EVERY:
                 # Finished task results (each relay wake leaves one) are kept a week;
                 # idempotency keys for a day (ADR 3).
