@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("burgh.cases.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include("burgh.staff.scim.urls")),
+    path("open311/v2/", include("burgh.cases.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 
