@@ -11,9 +11,11 @@ from django.urls import NoReverseMatch, reverse
 from burgh.identity.models import User
 from burgh.identity.services import mfa, sessions
 
-# The API and the SCIM provider authenticate each request with a bearer token, not a session.
+# The API, the SCIM provider and Open311 authenticate each request with a token (or answer
+# the public), never with a session.
 API_PREFIX = "/api/"
 SCIM_PREFIX = "/scim/"
+OPEN311_PREFIX = "/open311/"
 
 # Pages a half-signed-in person may still reach: the way in, the way out, and the pages a
 # public body must always show (accessibility statement, privacy notice).
@@ -32,7 +34,9 @@ MFA_EXEMPT_URL_NAMES = (
 
 
 def _is_exempt_from_sessions(path: str) -> bool:
-    return path.startswith((API_PREFIX, SCIM_PREFIX, settings.STATIC_URL or "/static/"))
+    return path.startswith(
+        (API_PREFIX, SCIM_PREFIX, OPEN311_PREFIX, settings.STATIC_URL or "/static/")
+    )
 
 
 def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:

@@ -58,6 +58,8 @@ class Case(BurghModel):
     # Who reported it when they are not (or not yet) in the person index: an Open311 reporter.
     reporter = models.JSONField(default=dict, blank=True)
     external_ref = models.CharField(max_length=120, blank=True)
+    # A photograph or other media the reporter linked to (Open311 `media_url`).
+    media_url = models.URLField(max_length=500, blank=True)
     received_at = models.DateTimeField()
     # The SLA clock (cases.sla): due and at-risk instants, and where a paused clock stopped.
     sla_due_at = models.DateTimeField(null=True, blank=True)

@@ -80,8 +80,6 @@ PARAMETERS = {
     "#/reporter/email": "email",
     "#/reporter/phone": "phone",
 }
-# Where a media_url reported through Open311 is kept: a line at the end of the description.
-MEDIA_LINE = "Media: "
 # XML 1.0 cannot carry these characters at all, escaped or not.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -329,20 +327,6 @@ def described(refusal: InvalidInputError) -> list[str]:
 # Requests
 
 
-def with_media(description: str, media_url: str) -> str:
-    return f"{description}\n\n{MEDIA_LINE}{media_url}".strip() if media_url else description
-
-
-def split_media(description: str) -> tuple[str, str]:
-    """The description as reported, and the media_url kept on its last line (if any)."""
-    text, _, last = description.rpartition("\n")
-    if last.startswith(MEDIA_LINE):
-        return text.strip(), last.removeprefix(MEDIA_LINE).strip()
-    if not text and description.startswith(MEDIA_LINE):
-        return "", description.removeprefix(MEDIA_LINE).strip()
-    return description, ""
-
-
 def request_record(
     case: Case, *, duplicate_of: str | None = None, property_address: str = ""
 ) -> dict[str, Any]:
@@ -356,9 +340,8 @@ def request_record(
     """
     case_type = case.case_type
     closed = case.stage == Stage.CLOSED
-    description, media_url = "", ""
-    if case.channel == Channel.OPEN311:
-        description, media_url = split_media(case.description)
+    # Published only when the reporter wrote it for Open311 (see above).
+    description = case.description if case.channel == Channel.OPEN311 else ""
     return {
         "service_request_id": case.reference,
         "status": "closed" if closed else "open",
@@ -376,7 +359,7 @@ def request_record(
         "zipcode": zipcode(property_address) or None,
         "lat": _degrees(case.latitude),
         "long": _degrees(case.longitude),
-        "media_url": media_url or None,
+        "media_url": case.media_url or None,
     }
 
 

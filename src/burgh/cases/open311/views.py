@@ -337,7 +337,8 @@ def _report(form: QueryDict, fmt: str) -> HttpResponse:
     report = IntakeRequest(
         case_type=case_type.code,
         channel=Channel.OPEN311.value,
-        description=formats.with_media(form.get("description", "").strip(), media_url),
+        description=form.get("description", "").strip(),
+        media_url=media_url,
         data=answers,
         latitude=latitude,
         longitude=longitude,

@@ -64,6 +64,7 @@ class IntakeRequest:
     reporter_person_id: UUID | str | None = None
     priority: int | None = None
     external_ref: str = ""
+    media_url: str = ""
     received_at: datetime | None = None
     # Link the new case to this open case as its duplicate (the one intake offered).
     duplicate_of: UUID | str | None = None
@@ -133,6 +134,7 @@ def intake(
             subject_person_id=subject_id,
             reporter=reporter,
             external_ref=request.external_ref[:120],
+            media_url=request.media_url[:500],
             received_at=received_at,
             sensitive=case_type.sensitive,
             retention_class=case_type.retention_class,
