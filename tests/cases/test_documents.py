@@ -14,6 +14,7 @@ from burgh.cases.filestore import UploadRefusedError
 from burgh.cases.letters import LetterTemplateError
 from burgh.cases.models import CaseDocument, DocumentVersion
 from burgh.cases.services import IntakeRequest
+from burgh.core.errors import InvalidInputError
 from burgh.core.models import AuditEntry, OutboxEvent
 from burgh.identity import policy
 
@@ -158,3 +159,12 @@ def test_the_chronology_exports_as_a_pdf_for_those_who_may_export(cases, referra
     assert AuditEntry.objects.filter(action="cases.case.chronology_exported").exists()
     with pytest.raises(policy.AccessRefusedError):
         services.chronology_export(cases.social_worker, referral.pk)
+
+
+def test_a_refused_template_leaves_no_file_behind(cases, documents_root):
+    with pytest.raises(InvalidInputError):
+        services.save_letter_template(
+            cases.administrator, "Not A Code", "Bad", "bad.docx", a_template()
+        )
+
+    assert not documents_root.exists() or not any(documents_root.rglob("*.*"))

@@ -187,3 +187,13 @@ def test_a_new_definition_cannot_strand_cases_in_a_status_it_drops(cases):
     assert "1 case(s) are in the status 'reported'" in caught.value.errors[0]["detail"]
     cases.pothole.refresh_from_db()
     assert cases.pothole.status("reported") is not None
+
+
+def test_only_an_open_case_of_the_same_type_can_be_the_one_duplicated(cases):
+    closed = services.intake(cases.adviser, pothole(uprn=ROAD_UPRN)).case
+    services.close_case(cases.roads_leader, closed.pk, "repaired")
+
+    with pytest.raises(InvalidInputError) as caught:
+        services.intake(cases.adviser, pothole(uprn=ROAD_UPRN, duplicate_of=closed.pk))
+
+    assert "is closed" in caught.value.errors[0]["detail"]

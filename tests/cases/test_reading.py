@@ -132,3 +132,13 @@ def test_a_persons_cases_are_those_the_viewer_may_see_newest_first(cases):
 
     assert [case.pk for case in mine] == [referral.pk]
     assert [case.pk for case in theirs] == [pothole.pk]
+
+
+def test_a_case_merged_into_another_is_not_listed_twice_for_the_person(cases):
+    first = log_pothole(cases, subject_person_id=cases.morag.pk)
+    second = log_pothole(cases, subject_person_id=cases.morag.pk)
+    services.merge_cases(cases.roads_leader, second.pk, first.pk, reason="Same pothole")
+
+    _, found = services.cases_of_person(cases.roads_leader, [cases.morag.pk])
+
+    assert [case.pk for case in found] == [first.pk]

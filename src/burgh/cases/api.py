@@ -6,12 +6,10 @@ the access policy lets the caller receive (docs/cases-api.md). A case the caller
 """
 
 import json
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -68,13 +66,12 @@ from burgh.cases.api_schemas import (
     team_named,
     work_on,
 )
-from burgh.cases.models import Case, CaseMerge, CaseNote, CaseType, Channel
-from burgh.core.concurrency import etag_for, required_version, with_etag
+from burgh.cases.models import Case, CaseNote, CaseType, Channel
+from burgh.core.concurrency import required_version, with_etag
 from burgh.core.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
-    StaleVersionError,
 )
 from burgh.core.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_KEY
 from burgh.core.idempotency import idempotent
@@ -130,22 +127,6 @@ def _answer(
     if status == 201:
         response["Location"] = reverse("api:get_case", kwargs={"case_id": case.pk})
     return response
-
-
-def _unless_stale(expected: int, change: Callable[[], Case], *, bumps: bool) -> Case:
-    """Make a change whose service takes no expected version, undoing it when the case (locked
-    by the service) had moved on from the version the caller read."""
-    with transaction.atomic():
-        case = change()
-        before = case.version - (1 if bumps else 0)
-        if before != expected:
-            raise StaleVersionError(
-                f"You sent If-Match {etag_for(expected)} but the case is now at ETag "
-                f"{etag_for(before)}: someone changed it after you read it. Read it again, "
-                "check their change, then send yours with the new ETag.",
-                current_etag=etag_for(before),
-            )
-    return case
 
 
 def _work(by: User, case_id: Any, purpose: Purpose = Purpose.SERVICE_DELIVERY) -> Case:
@@ -417,12 +398,9 @@ def post_take_next(request: HttpRequest, team_id: UUID) -> HttpResponse:
 )
 def post_link(request: HttpRequest, case_id: UUID, payload: LinkIn) -> HttpResponse:
     by = _caller(request, WRITE)
-    expected = required_version(request)
-
-    def link() -> Case:
-        return services.link_cases(by, case_id, payload.other, note=payload.note).case
-
-    _unless_stale(expected, link, bumps=False)
+    services.link_cases(
+        by, case_id, payload.other, note=payload.note, expected_version=required_version(request)
+    )
     return _answer(by, case_id)
 
 
@@ -434,8 +412,7 @@ def post_link(request: HttpRequest, case_id: UUID, payload: LinkIn) -> HttpRespo
 )
 def post_parent(request: HttpRequest, case_id: UUID, payload: ParentIn) -> HttpResponse:
     by = _caller(request, WRITE)
-    expected = required_version(request)
-    _unless_stale(expected, lambda: services.set_parent(by, case_id, payload.parent), bumps=True)
+    services.set_parent(by, case_id, payload.parent, expected_version=required_version(request))
     return _answer(by, case_id)
 
 
@@ -448,16 +425,15 @@ def post_parent(request: HttpRequest, case_id: UUID, payload: ParentIn) -> HttpR
 )
 def post_merge(request: HttpRequest, case_id: UUID, payload: MergeIn) -> HttpResponse:
     by = _caller(request, WRITE)
-    expected = required_version(request)
-    merges: list[CaseMerge] = []
-
-    def merge() -> Case:
-        merges.append(services.merge_cases(by, case_id, payload.target, reason=payload.reason))
-        return merges[0].source
-
-    source = _unless_stale(expected, merge, bumps=True)
-    response = _one(MergeOut, merges[0])
-    response["ETag"] = source.etag
+    merge = services.merge_cases(
+        by,
+        case_id,
+        payload.target,
+        reason=payload.reason,
+        expected_version=required_version(request),
+    )
+    response = _one(MergeOut, merge)
+    response["ETag"] = merge.source.etag
     return response
 
 
@@ -469,8 +445,6 @@ def post_merge(request: HttpRequest, case_id: UUID, payload: MergeIn) -> HttpRes
 )
 def post_undo_merge(request: HttpRequest, merge_id: UUID, payload: ReasonIn) -> HttpResponse:
     by = _caller(request, WRITE)
-    if not CaseMerge.objects.filter(pk=merge_id).exists():
-        raise NotFoundError("There is no merge with that id.")
     return _one(MergeOut, services.undo_merge(by, merge_id, reason=payload.reason))
 
 

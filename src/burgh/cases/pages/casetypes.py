@@ -28,7 +28,7 @@ from burgh.cases.models import Allocation, CaseType, LetterTemplate, Priority, S
 from burgh.cases.pages.common import case_page
 from burgh.cases.services.clock import policy_of
 from burgh.cases.sla import describe_policy
-from burgh.core.errors import BurghError, InvalidInputError
+from burgh.core.errors import BurghError, InvalidInputError, StaleVersionError
 from burgh.core.forms import PageForm, add_service_errors
 from burgh.core.views import not_found
 from burgh.identity.models import Team, User
@@ -271,10 +271,24 @@ def _problems(form: forms.Form, error: BurghError | None) -> list[dict[str, str]
 
 
 def _save(
-    request: HttpRequest, user: User, definition: Any, form: forms.Form
+    request: HttpRequest,
+    user: User,
+    definition: Any,
+    form: forms.Form,
+    *,
+    expected_version: int | None = None,
 ) -> tuple[CaseType | None, BurghError | None]:
     try:
-        saved, created = services.save_case_type(user, definition)
+        saved, created = services.save_case_type(
+            user, definition, expected_version=expected_version
+        )
+    except StaleVersionError:
+        detail = (
+            "Someone saved a newer version while you were editing. Copy your changes, open the "
+            "case type again and make them to the latest version."
+        )
+        form.add_error("definition", "Someone else changed this case type")
+        return None, InvalidInputError(detail, errors=[{"pointer": "", "detail": detail}])
     except InvalidInputError as error:
         count = len(error.errors) or 1
         form.add_error("definition", f"The definition has {count} problem{'s' * (count > 1)}")
@@ -302,7 +316,9 @@ def edit_case_type(request: HttpRequest, user: User, type_id: UUID) -> HttpRespo
             refused = error
             form.add_error("definition", "Put right the problems listed above")
         else:
-            saved, refused = _save(request, user, definition, form)
+            saved, refused = _save(
+                request, user, definition, form, expected_version=form.cleaned_data["version"]
+            )
             if saved is not None:
                 return redirect("cases:type", type_id=saved.pk)
     context = {"case_type": found, "form": form, "problems": _problems(form, refused)}

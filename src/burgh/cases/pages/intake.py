@@ -583,7 +583,7 @@ def _problem_href(pointer: str, case_type: CaseType) -> str:
     """Where the adviser puts right what intake refused."""
     if pointer in ("#/subject_person_id", "#/reporter_person_id"):
         return reverse("cases:new-caller")
-    if pointer in ("#/address", "#/uprn", "#/lat", "#/long"):
+    if pointer in ("#/address", "#/uprn", "#/latitude", "#/longitude"):
         return reverse("cases:new-where")
     if pointer.startswith("#/data/"):
         name = pointer.removeprefix("#/data/")

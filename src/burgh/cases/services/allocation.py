@@ -25,6 +25,7 @@ from burgh.cases.services.common import (
     require_open,
     text,
 )
+from burgh.cases.services.reading import sla_filter
 from burgh.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from burgh.identity import policy
 from burgh.identity.models import Membership, Team, User
@@ -173,11 +174,12 @@ def allocate_cases(
         raise InvalidInputError(
             "Choose at least one case.", errors=[{"pointer": "#/cases", "detail": "Choose cases."}]
         )
+    case_ids = list(dict.fromkeys(case_ids))
     errors: list[dict[str, str]] = []
     done: list[Case] = []
     # One transaction: each allocation is counted in the next one's capacity check.
     with transaction.atomic():
-        for index, case_id in enumerate(dict.fromkeys(case_ids)):
+        for index, case_id in enumerate(case_ids):
             try:
                 with transaction.atomic():
                     done.append(
@@ -326,8 +328,7 @@ def caseloads(team: Team) -> list[dict[str, Any]]:
     loads = open_caseloads(ids)
     ceilings = staff.caseload_capacities(ids)
     overdue = dict(
-        Case.objects.filter(owner_id__in=ids, sla_due_at__lt=timezone.now())
-        .exclude(stage=Stage.CLOSED)
+        Case.objects.filter(sla_filter("breached", timezone.now()), owner_id__in=ids)
         .values("owner_id")
         .annotate(n=Count("id"))
         .values_list("owner_id", "n")

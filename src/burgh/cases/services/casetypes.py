@@ -19,6 +19,7 @@ from burgh.cases.models import Allocation, CaseType, Priority, Stage
 from burgh.cases.services.common import require
 from burgh.cases.sla import SlaPolicy
 from burgh.core.changes import record_change
+from burgh.core.concurrency import check_version
 from burgh.core.errors import InvalidInputError
 from burgh.identity.models import Team, User
 
@@ -303,8 +304,13 @@ def _routing(raw: Any, problems: _Problems) -> list[dict[str, Any]]:
     return rules
 
 
-def save_case_type(by: User | None, definition: Any) -> tuple[CaseType, bool]:
-    """Create the case type, or change the one with the definition's code; (type, created)."""
+def save_case_type(
+    by: User | None, definition: Any, *, expected_version: int | None = None
+) -> tuple[CaseType, bool]:
+    """Create the case type, or change the one with the definition's code; (type, created).
+
+    With `expected_version` (the version the editor read), a change saved by someone else
+    in between is refused rather than overwritten."""
     require(by, MANAGE_CASE_TYPES, "define case types")
     values = check_definition(definition)
     code = values.pop("code")
@@ -314,6 +320,8 @@ def save_case_type(by: User | None, definition: Any) -> tuple[CaseType, bool]:
             case_type = CaseType.objects.create(code=code, **values)
             record_change(case_type, "defined", {"code": code}, actor=by)
             return case_type, True
+        if expected_version is not None:
+            check_version(existing, expected_version)
         _keep_statuses_in_use(existing, values["statuses"])
         for name, value in values.items():
             setattr(existing, name, value)

@@ -1,6 +1,7 @@
 """Documents on a case: uploads checked by content and scanned, versions, letters from DOCX
 templates, PDF output, and the chronology exported as a PDF. Every download is logged."""
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -180,6 +181,7 @@ def download(
 
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEMPLATE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$")
 
 
 def save_letter_template(
@@ -194,6 +196,14 @@ def save_letter_template(
 ) -> LetterTemplate:
     """Add or replace a DOCX letter template; refused if it uses fields letters cannot fill."""
     require(by, MANAGE_CASE_TYPES, "manage letter templates")
+    if not TEMPLATE_CODE.match(code or ""):
+        raise InvalidInputError(
+            "Give the template a code.",
+            errors=[
+                {"pointer": "#/code", "detail": "Use 2 to 60 lower-case letters, digits, hyphens."}
+            ],
+        )
+    name = text(name, "#/name", "a name", limit=120)
     inspected = inspect_upload(file_name, data)
     if inspected.mime_type != _DOCX:
         raise UploadRefusedError("A letter template must be a Word document (.docx).")
@@ -212,12 +222,14 @@ def save_letter_template(
             "Some case types do not exist.",
             errors=[{"pointer": "#/case_types", "detail": f"No case type {c!r}."} for c in missing],
         )
+    # Scanned and stored only once everything about it is right, so a refusal leaves no file.
+    scan(data, inspected.file_name)
     with transaction.atomic():
         key = DocumentStore().save(data, inspected)
         template, created = LetterTemplate.objects.update_or_create(
             code=code,
             defaults={
-                "name": text(name, "#/name", "a name", limit=120),
+                "name": name,
                 "description": description,
                 "file_name": inspected.file_name,
                 "storage_key": key,

@@ -113,7 +113,7 @@ def intake(
     priority = request.priority
     if priority is not None and priority not in (1, 2, 3, 4):
         errors.append({"pointer": "#/priority", "detail": "Give 1 (urgent) to 4 (low)."})
-    duplicate_of = _duplicate_target(by, request.duplicate_of, errors)
+    duplicate_of = _duplicate_target(by, request.duplicate_of, case_type.code, errors)
     if errors:
         raise InvalidInputError("The request cannot be logged.", errors=errors)
     team, routed_priority = route(case_type, data, channel=request.channel)
@@ -276,12 +276,12 @@ def _location(
     found: dict[str, Any] = {"address_text": " ".join(request.address.split())[:300]}
     if request.latitude is not None or request.longitude is not None:
         if request.latitude is None or request.longitude is None:
-            errors.append({"pointer": "#/long", "detail": "Give both latitude and longitude."})
+            errors.append({"pointer": "#/longitude", "detail": "Give both latitude and longitude."})
         elif not (Decimal(-90) <= request.latitude <= Decimal(90)) or not (
             Decimal(-180) <= request.longitude <= Decimal(180)
         ):
             errors.append(
-                {"pointer": "#/lat", "detail": "Latitude and longitude are out of range."}
+                {"pointer": "#/latitude", "detail": "Latitude and longitude are out of range."}
             )
         else:
             found["latitude"] = round(request.latitude, 6)
@@ -336,7 +336,7 @@ def _reporter(raw: Mapping[str, str], errors: list[dict[str, str]]) -> dict[str,
 
 
 def _duplicate_target(
-    by: User | None, raw: UUID | str | None, errors: list[dict[str, str]]
+    by: User | None, raw: UUID | str | None, case_type_code: str, errors: list[dict[str, str]]
 ) -> Case | None:
     if raw in (None, ""):
         return None
@@ -347,6 +347,20 @@ def _duplicate_target(
     if case is None:
         errors.append(
             {"pointer": "#/duplicate_of", "detail": "There is no such case, or you cannot see it."}
+        )
+    elif case.is_closed or case.merged_into_id is not None:
+        errors.append(
+            {
+                "pointer": "#/duplicate_of",
+                "detail": f"{case.reference} is closed: log this as a new case instead.",
+            }
+        )
+    elif case.case_type.code != case_type_code:
+        errors.append(
+            {
+                "pointer": "#/duplicate_of",
+                "detail": f"{case.reference} is a {case.case_type.name}: a different kind of case.",
+            }
         )
     return case
 

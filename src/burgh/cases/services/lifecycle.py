@@ -33,6 +33,7 @@ from burgh.cases.services.common import (
     text,
 )
 from burgh.core.errors import ConflictError, InvalidInputError
+from burgh.identity import policy
 from burgh.identity.models import User
 
 
@@ -258,11 +259,19 @@ def reopen_case(
     return case
 
 
-def link_cases(by: User | None, case_id: Any, other_id: Any, *, note: str = "") -> CaseLink:
+def link_cases(
+    by: User | None,
+    case_id: Any,
+    other_id: Any,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CaseLink:
     """Record that two cases belong together (both must be ones `by` may change)."""
     require(by, CHANGE_CASE, "link cases")
     with transaction.atomic():
         case = case_to_change(by, case_id)
+        check_version(case, expected_version)
         other = case_to_change(by, other_id)
         if case.pk == other.pk:
             raise InvalidInputError(
@@ -276,16 +285,20 @@ def link_cases(by: User | None, case_id: Any, other_id: Any, *, note: str = "") 
             case=case, other=other, kind=CaseLink.Kind.RELATED, note=note
         )
         for one, two in ((case, other), (other, case)):
+            bump(one, [])
             chronicle(one, "link", f"Linked to {two.reference}", by=by, ref=two)
         announce(case, "linked", {"other": str(other.pk)}, by=by)
     return link
 
 
-def set_parent(by: User | None, case_id: Any, parent_id: Any | None) -> Case:
+def set_parent(
+    by: User | None, case_id: Any, parent_id: Any | None, *, expected_version: int | None = None
+) -> Case:
     """Make a case the child of another (an incident and the requests it gave rise to)."""
     require(by, CHANGE_CASE, "change cases")
     with transaction.atomic():
         case = case_to_change(by, case_id)
+        check_version(case, expected_version)
         parent = case_to_change(by, parent_id) if parent_id else None
         if parent is not None:
             ancestor: Case | None = parent
@@ -316,7 +329,14 @@ MOVED = (
 )
 
 
-def merge_cases(by: User | None, source_id: Any, target_id: Any, *, reason: str) -> CaseMerge:
+def merge_cases(
+    by: User | None,
+    source_id: Any,
+    target_id: Any,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> CaseMerge:
     """Merge a duplicate into the case that stands: its people, notes, documents and tasks
     move across and it closes as merged. `undo_merge` puts everything back."""
     require(by, CHANGE_CASE, "merge cases")
@@ -324,6 +344,7 @@ def merge_cases(by: User | None, source_id: Any, target_id: Any, *, reason: str)
         raise InvalidInputError("A merge is made by a member of staff.")
     with transaction.atomic():
         source = case_to_change(by, source_id)
+        check_version(source, expected_version)
         target = case_to_change(by, target_id)
         reason = text(reason, "#/reason", "why these are the same case", limit=300)
         if source.pk == target.pk:
@@ -380,7 +401,9 @@ def undo_merge(by: User | None, merge_id: Any, *, reason: str) -> CaseMerge:
     """Put a merged case back as it was, with everything that moved (and nothing added since)."""
     require(by, CHANGE_CASE, "undo merges")
     with transaction.atomic():
-        merge = CaseMerge.objects.select_for_update().get(pk=merge_id)
+        merge = CaseMerge.objects.select_for_update().filter(pk=merge_id).first()
+        if merge is None:
+            raise policy.RecordNotFoundError("There is no merge with that id.")
         if merge.undone_at is not None:
             raise ConflictError("This merge was already undone.")
         reason = text(reason, "#/reason", "why the merge is undone", limit=300)

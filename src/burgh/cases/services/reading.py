@@ -58,7 +58,7 @@ def _states(now: datetime) -> list[tuple[str, Q]]:
     ]
 
 
-def _sla_filter(state: str, now: datetime) -> Q:
+def sla_filter(state: str, now: datetime) -> Q:
     """Cases in `state`: it holds and none decided before it does."""
     found = Q(pk__isnull=False)
     for name, condition in _states(now):
@@ -120,17 +120,14 @@ def queue(
     if found.priority is not None:
         cases = cases.filter(priority=found.priority)
     if found.sla_state:
-        cases = cases.filter(_sla_filter(found.sla_state, now))
+        cases = cases.filter(sla_filter(found.sla_state, now))
     if found.reference:
         cases = cases.filter(reference__iexact=found.reference.strip())
     visible = policy.visible(by, CASE, purpose=purpose, queryset=cases)
     visible.queryset = with_sla_state(
         visible.queryset.select_related("case_type", "team", "owner"), now
-    )
+    ).order_by("priority", F("sla_due_at").asc(nulls_last=True), "id")
     return visible
-
-
-QUEUE_ORDER = ("priority", "sla_due_at", "id")
 
 
 @dataclass(frozen=True)
@@ -196,7 +193,8 @@ def cases_of_person(
 
     involved = CaseParty.objects.filter(person_id__in=list(person_ids), ended_at__isnull=True)
     cases = Case.objects.filter(
-        Q(subject_person_id__in=list(person_ids)) | Q(pk__in=involved.values("case_id"))
+        Q(subject_person_id__in=list(person_ids)) | Q(pk__in=involved.values("case_id")),
+        merged_into__isnull=True,
     )
     visible = policy.visible(by, CASE, purpose=purpose, queryset=cases)
     rows = list(
