@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from burgh.core import audit, events
 from burgh.demo.access_control import load_access_control
+from burgh.demo.cases import load_demo_cases
 from burgh.demo.generator import DEMO_PASSWORD, DemoCouncil, DemoSignIn
 from burgh.demo.generator.staff import build_staff_index
 from burgh.demo.index import load_source_records
@@ -56,6 +57,8 @@ class LoadReport:
     agreements: int
     consents: int
     restrictions: int
+    case_types: int
+    cases: int
     seconds: float
 
 
@@ -109,6 +112,7 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
         address_reviews = _queue_unsettled_addresses(council)
         index = load_source_records(council)
         access = load_access_control(council, index.person_ids)
+        cases = load_demo_cases(council, index.person_ids)
         counts = {
             "organisations": structure.organisations,
             "teams": structure.teams,
@@ -133,6 +137,8 @@ def load_demo_council(council: DemoCouncil) -> LoadReport:
             "agreements": access.agreements,
             "consents": access.consents,
             "restrictions": access.restrictions,
+            "case_types": cases.case_types,
+            "cases": cases.cases,
         }
         detail = {**counts, "seed": council.seed, "requested_residents": council.residents}
         audit.record("demo.council_loaded", detail=detail)

@@ -57,6 +57,7 @@ ROLES = (
         (
             "cases.view_case",
             "cases.update_case",
+            "cases.take_next",
             "people.search",
             "places.search",
             "people.view_person",
@@ -73,8 +74,11 @@ ROLES = (
         "Leads a team: allocates its work and manages its membership.",
         (
             "identity.manage_teams",
+            "cases.view_case",
+            "cases.update_case",
             "cases.allocate",
-            "cases.view_team_queue",
+            "cases.authorise_decisions",
+            "cases.export_cases",
             "insight.view_team_reports",
             "people.search",
             "places.search",
@@ -87,7 +91,7 @@ ROLES = (
         "Runs a service or directorate: its teams, performance and escalations.",
         (
             "identity.manage_teams",
-            "cases.view_service_queue",
+            "cases.view_case",
             "insight.view_service_reports",
             "people.search",
             "places.search",
@@ -140,6 +144,7 @@ ROLES = (
             "identity.provision_staff",
             "identity.manage_roles",
             "core.view_audit",
+            "cases.manage_case_types",
         ),
         requires_mfa=True,
     ),
@@ -150,7 +155,7 @@ ROLES = (
         (
             "directory.view_referrals",
             "directory.respond_to_referral",
-            "cases.view_shared_case",
+            "cases.view_case",
             "people.view_person",
         ),
     ),
@@ -551,7 +556,13 @@ GENERAL_SKILLS = (
     "HGV driving licence",
 )
 # How many open cases a full-time worker in the role holds (social work: 16 to 18).
-FULL_TIME_CASELOAD = {"social-worker": 18, "caseworker": 30, "partner-agency-worker": 20}
+FULL_TIME_CASELOAD = {
+    "social-worker": 18,
+    "caseworker": 30,
+    "partner-agency-worker": 20,
+    "information-governance-officer": 20,
+    "contact-centre-adviser": 10,
+}
 HOURS = (Decimal("35"),) * 6 + (Decimal("30"), Decimal("28"), Decimal("22.5"), Decimal("17.5"))
 
 
