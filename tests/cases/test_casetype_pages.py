@@ -195,7 +195,9 @@ class TestEditing:
         admin.post(
             f"{TYPES}{cases.pothole.pk}/edit/",
             {
-                "definition": json.dumps(pothole_definition("kinloch/roads-maintenance")),
+                "definition": json.dumps(
+                    pothole_definition("kinloch/roads-maintenance", description="Changed")
+                ),
                 "version": "1",
             },
         )

@@ -197,3 +197,25 @@ def test_only_an_open_case_of_the_same_type_can_be_the_one_duplicated(cases):
         services.intake(cases.adviser, pothole(uprn=ROAD_UPRN, duplicate_of=closed.pk))
 
     assert "is closed" in caught.value.errors[0]["detail"]
+
+
+def test_saving_an_unchanged_definition_changes_nothing(cases):
+    from tests.cases.setting import pothole_definition
+
+    saved, created = services.save_case_type(None, pothole_definition("kinloch/roads-maintenance"))
+
+    assert not created
+    assert saved.version == 1
+
+
+def test_making_a_type_sensitive_restricts_its_cases_already_logged(cases):
+    from burgh.identity import policy
+    from tests.cases.setting import pothole_definition
+
+    case = services.intake(cases.adviser, pothole(uprn=ROAD_UPRN)).case
+    services.read_case(cases.adviser, case.pk)
+
+    services.save_case_type(None, pothole_definition("kinloch/roads-maintenance", sensitive=True))
+
+    with pytest.raises(policy.RecordNotFoundError):
+        services.read_case(cases.adviser, case.pk)

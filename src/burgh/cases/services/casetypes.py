@@ -323,11 +323,24 @@ def save_case_type(
         if expected_version is not None:
             check_version(existing, expected_version)
         _keep_statuses_in_use(existing, values["statuses"])
-        for name, value in values.items():
-            setattr(existing, name, value)
+        changed = sorted(name for name, value in values.items() if getattr(existing, name) != value)
+        if not changed:
+            return existing, False
+        for name in changed:
+            setattr(existing, name, values[name])
         existing.version += 1
         existing.save()
-        record_change(existing, "changed", {"code": code, "version": existing.version}, actor=by)
+        if "sensitive" in changed:
+            # Who may see a case follows its type: cases already open or closed follow too.
+            from burgh.cases.models import Case
+
+            Case.objects.filter(case_type=existing).update(sensitive=existing.sensitive)
+        record_change(
+            existing,
+            "changed",
+            {"code": code, "version": existing.version, "fields": changed},
+            actor=by,
+        )
         return existing, False
 
 
