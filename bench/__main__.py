@@ -10,6 +10,7 @@ BENCHMARKS = {
     "policy": "bench.policy",
     "people": "bench.people",
     "places": "bench.places",
+    "cases": "bench.cases",
 }
 
 

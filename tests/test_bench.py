@@ -104,3 +104,37 @@ def test_places_benchmark_prints_accuracy_baselines_throughput_and_latency(tmp_p
     ):
         assert figure in result.stdout, figure
     assert (tmp_path / "bench" / "places").is_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_cases_benchmark_prints_intake_queue_take_next_and_case_page_figures(tmp_path, db):
+    # The benchmark makes and drops a database of its own on the test database's server, and
+    # starts a gunicorn server on it.
+    env = {
+        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+        "POSTGRES_URL": shared_database_url(),
+        "BENCH_CASES_DATABASE": f"burgh_bench_cases_{tmp_path.name}"[:60],
+        "BURGH_VAR_DIR": str(tmp_path),
+    }
+    result = run_module("bench", "--quick", "cases", env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT run" not in result.stdout
+    for figure in (
+        "cases_case 20,",
+        "cases_chronologyentry",
+        "intake POST /api/v1/cases (best)",
+        "baseline GET /api/v1/cases/case-types",
+        "queue API sla=breached",
+        "queue page unallocated",
+        "baseline services.queue unfiltered",
+        "take next, 20 workers all at once",
+        "baseline SQL FOR UPDATE SKIP LOCKED",
+        "case page, 500 chronology entries",
+        "queries per request",
+        "p95 ms",
+    ):
+        assert figure in result.stdout, figure
+    # Every case taken was handed to one worker only, by the answers and by the database.
+    assert "handed out twice" not in result.stderr
+    assert "answers and allocations agree" in result.stdout
