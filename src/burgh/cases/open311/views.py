@@ -23,7 +23,7 @@ from django.core.exceptions import (
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -232,6 +232,12 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
 @csrf_exempt
 def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    if path.startswith("/") and path.strip("/"):
+        # A client that joins the base URL and a path with "/" asks for ".../v2//services.xml":
+        # answer as for the single slash.
+        found = resolve(f"{request.path[: -len(path)]}{path.lstrip('/')}")
+        if found.func is not unknown:
+            return found.func(request, *found.args, **found.kwargs)  # type: ignore[no-any-return]
     fmt = "json" if path.lower().endswith(".json") else "xml"
     return formats.errors(
         fmt,

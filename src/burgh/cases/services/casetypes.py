@@ -330,11 +330,12 @@ def save_case_type(
             setattr(existing, name, values[name])
         existing.version += 1
         existing.save()
-        if "sensitive" in changed:
-            # Who may see a case follows its type: cases already open or closed follow too.
+        if existing.sensitive and "sensitive" in changed:
+            # Cases logged before the type became sensitive are restricted from now on too. The
+            # reverse is not done: what was logged under the promise of privacy stays private.
             from burgh.cases.models import Case
 
-            Case.objects.filter(case_type=existing).update(sensitive=existing.sensitive)
+            Case.objects.filter(case_type=existing, sensitive=False).update(sensitive=True)
         record_change(
             existing,
             "changed",
