@@ -89,6 +89,8 @@ class Figure:
     errors: int
     target: str = ""
     verdict: str = ""
+    # CPU per request (ms): the server's workers, and the database backends serving them.
+    cpu: tuple[float, float] | None = None
 
 
 @dataclass
@@ -122,6 +124,7 @@ class Report:
             errors,
             target,
             verdict,
+            measured.cpu_ms(),
         )
         self.figures.append(figure)
         if errors:
@@ -133,14 +136,16 @@ class Report:
 
     def print(self) -> None:
         print(
-            f"  {'figure':<46} {'clients':>7} {'requests':>8} {'req/s':>7} {'median ms':>9} "
-            f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6}  {'target':<18} result"
+            f"  {'figure':<44} {'clients':>7} {'requests':>8} {'req/s':>6} {'median ms':>9} "
+            f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'cpu ms app+db':>13}  {'target':<18} "
+            "result"
         )
         for f in self.figures:
             median, p95, p99 = (f"{ms:.1f}" if ms == ms else "-" for ms in (f.median, f.p95, f.p99))
+            cpu = f"{f.cpu[0]:.1f}+{f.cpu[1]:.1f}" if f.cpu else "-"
             print(
-                f"  {f.name:<46} {f.clients!s:>7} {f.count:>8} {f.rate:>7.0f} {median:>9} "
-                f"{p95:>7} {p99:>7} {f.errors:>6}  {f.target:<18} {f.verdict}"
+                f"  {f.name:<44} {f.clients!s:>7} {f.count:>8} {f.rate:>6.0f} {median:>9} "
+                f"{p95:>7} {p99:>7} {f.errors:>6} {cpu:>13}  {f.target:<18} {f.verdict}"
             )
         for note in self.notes:
             print(f"  {note}")
@@ -295,7 +300,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         load = os.getloadavg()[0]
-        measure(web.url, council, access, sizes, report)
+        measure(web, council, access, sizes, report)
         report.notes.append(
             f"machine: {os.cpu_count()} cores, load average {load:.1f} before the load and "
             f"{os.getloadavg()[0]:.1f} after (anything above the benchmark's own shares its cores)"
@@ -310,7 +315,7 @@ def main() -> int:
     return 1 if report.failures else 0
 
 
-def measure(url: str, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
+def measure(web: Any, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
     from bench.cases import data, server
     from bench.cases.load import (
         Call,
@@ -346,7 +351,7 @@ def measure(url: str, council: Any, access: Access, sizes: Sizes, report: Report
     auths = {path: auth for _, _, path, _, auth in calls}
     started = time.perf_counter()
     drive(
-        url,
+        web,
         [
             Client(
                 {"Authorization": auths[c.path]} | server.PROXY_HEADERS
@@ -365,10 +370,10 @@ def measure(url: str, council: Any, access: Access, sizes: Sizes, report: Report
         f"   (every kind of request on every worker first: {time.perf_counter() - started:.0f} s)"
     )
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("intake", lambda: measure_intake(url, council, access, sizes, report)),
-        ("queue", lambda: measure_queue(url, council, access, sizes, report)),
-        ("take next", lambda: measure_take_next(url, council, access, sizes, report)),
-        ("case page", lambda: measure_case_page(url, council, access, sizes, report)),
+        ("intake", lambda: measure_intake(web, council, access, sizes, report)),
+        ("queue", lambda: measure_queue(web, council, access, sizes, report)),
+        ("take next", lambda: measure_take_next(web, council, access, sizes, report)),
+        ("case page", lambda: measure_case_page(web, council, access, sizes, report)),
     ]
     for name, step in steps:
         started = time.perf_counter()

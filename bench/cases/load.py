@@ -80,6 +80,14 @@ class Run:
     server_timing: str = ""
     # Each request's status, in the order of `latencies`.
     _statuses: list[int] = field(default_factory=list)
+    # CPU seconds the server's workers and its database backends used in the window.
+    cpu: tuple[float, float] | None = None
+
+    def cpu_ms(self) -> tuple[float, float] | None:
+        """CPU per request, in milliseconds: the server's, and PostgreSQL's for it."""
+        if self.cpu is None or not self.count:
+            return None
+        return self.cpu[0] * 1000 / self.count, self.cpu[1] * 1000 / self.count
 
     @property
     def count(self) -> int:
@@ -112,6 +120,12 @@ class Run:
                 part.statuses[status] += 1
                 part.labels.append(name)
                 part._statuses.append(status)
+        if self.cpu is not None and self.count:
+            # Not told apart by label: each request is given the run's average.
+            part.cpu = (
+                self.cpu[0] * part.count / self.count,
+                self.cpu[1] * part.count / self.count,
+            )
         return part
 
 
@@ -181,8 +195,21 @@ def _client(
     results.put((index, latencies, statuses, labels, kept, examples, timing, first, last))
 
 
-def drive(base_url: str, clients: Sequence[Client], *, seconds: float, warmup: float) -> Run:
-    """Run the clients at once, one process each; their measured requests, merged."""
+def cpu_between(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> tuple[float, float]:
+    """The app's and the database's CPU seconds between two `Server.cpu` samples: a process
+    that started between them counts whole; one that ended is not counted."""
+    spent = {"app": 0.0, "db": 0.0}
+    for pid, (role, seconds) in after.items():
+        spent[role] += seconds - (before[pid][1] if pid in before else 0.0)
+    return spent["app"], spent["db"]
+
+
+def drive(web: Any, clients: Sequence[Client], *, seconds: float, warmup: float) -> Run:
+    """Run the clients against `web` (a bench.cases.server.Server) at once, one process each:
+    their measured requests, merged, and the CPU the server and its database backends used
+    meanwhile."""
     import multiprocessing
 
     # Forked: a client starts in milliseconds, not the second an interpreter takes, and
@@ -193,7 +220,7 @@ def drive(base_url: str, clients: Sequence[Client], *, seconds: float, warmup: f
     processes = [
         context.Process(
             target=_client,
-            args=(index, base_url, client, warmup, seconds, barrier, results),
+            args=(index, web.url, client, warmup, seconds, barrier, results),
             daemon=True,
         )
         for index, client in enumerate(clients)
@@ -201,6 +228,8 @@ def drive(base_url: str, clients: Sequence[Client], *, seconds: float, warmup: f
     for process in processes:
         process.start()
     barrier.wait(timeout=120)
+    time.sleep(warmup)
+    before = web.cpu()
     run = Run(clients=len(clients))
     firsts, lasts = [], []
     for _ in processes:
@@ -217,6 +246,7 @@ def drive(base_url: str, clients: Sequence[Client], *, seconds: float, warmup: f
         if latencies:
             firsts.append(first)
             lasts.append(last)
+    run.cpu = cpu_between(before, web.cpu())
     for process in processes:
         process.join(timeout=30)
     run.seconds = max(lasts) - min(firsts) if firsts else 0.0
@@ -336,6 +366,14 @@ def intake_bodies(council: Any, count: int, seed: int) -> list[dict[str, Any]]:
     return bodies
 
 
+def _slow_intake(body: dict[str, Any]) -> bool:
+    """A type allocated at intake (round robin) or a place given as a position."""
+    from bench.cases import data
+
+    automatic = {kind.code for kind in data.KINDS if kind.allocation != "manual"}
+    return body["case_type"] in automatic or "latitude" in body
+
+
 def intake_label(body: dict[str, Any]) -> str:
     """The case type, and whether the place came as a position rather than a UPRN."""
     return body["case_type"] + (" by position" if "latitude" in body else "")
@@ -362,18 +400,19 @@ def _session(cookie: str) -> dict[str, str]:
     return {"Cookie": cookie, **PROXY_HEADERS}
 
 
-def measure_intake(url: str, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
+def measure_intake(web: Any, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
     headers = _bearer(access.integration)
 
-    def intake(clients: int, *, keyed: bool = True) -> Any:
+    def intake(clients: int, *, keyed: bool = True, slow: bool = True) -> Any:
         return drive(
-            url,
+            web,
             [
                 Client(
                     headers,
                     [
                         Call("POST", "/api/v1/cases", body, label=intake_label(body))
                         for body in intake_bodies(council, 300, n)
+                        if slow or not _slow_intake(body)
                     ],
                     idempotent=keyed,
                 )
@@ -386,7 +425,7 @@ def measure_intake(url: str, council: Any, access: Access, sizes: Sizes, report:
     def ceiling(clients: int) -> Any:
         calls = [Call("GET", "/api/v1/cases/case-types")]
         return drive(
-            url,
+            web,
             [Client(headers, calls) for _ in range(clients)],
             seconds=sizes.seconds,
             warmup=sizes.warmup,
@@ -409,6 +448,9 @@ def measure_intake(url: str, council: Any, access: Access, sizes: Sizes, report:
     unkeyed = None if sizes.quick else intake(best, keyed=False)
     if unkeyed is not None:
         report.add("intake without Idempotency-Key", unkeyed, expected=(201,))
+        # What the two slow paths cost everyone: the same load without them.
+        fast = intake(best, slow=False)
+        report.add("intake without round robin or position", fast, expected=(201,))
     for measured in ceilings.values():
         report.add("baseline GET /api/v1/cases/case-types", measured)
     ratio = runs[best].throughput / max(ceilings[best].throughput, 1e-9)
@@ -429,7 +471,7 @@ QUEUE_FILTERS = (
 )
 
 
-def measure_queue(url: str, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
+def measure_queue(web: Any, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
     from urllib.parse import urlencode
 
     from bench.cases import data
@@ -445,19 +487,19 @@ def measure_queue(url: str, council: Any, access: Access, sizes: Sizes, report: 
     ]
     clients = 4
     api_run = drive(
-        url,
+        web,
         [Client(_bearer(access.leader), api[n:] + api[:n]) for n in range(clients)],
         seconds=sizes.seconds,
         warmup=sizes.warmup,
     )
     page_run = drive(
-        url,
+        web,
         [Client(_session(access.leader_cookie), page[n:] + page[:n]) for n in range(clients)],
         seconds=sizes.seconds,
         warmup=sizes.warmup,
     )
     alone = drive(
-        url,
+        web,
         [Client(_bearer(access.leader), api[:1])],
         seconds=sizes.seconds,
         warmup=sizes.warmup,
@@ -472,7 +514,7 @@ def measure_queue(url: str, council: Any, access: Access, sizes: Sizes, report: 
             f"queue page {name}", part, target=target, met=part.percentile(0.95) <= QUEUE_P95
         )
     report.add("queue API unfiltered, one client", alone)
-    times = queue_in_process(council, sizes)
+    times, cpu = queue_in_process(council, sizes)
     for name, _, _ in QUEUE_FILTERS:
         ordered = sorted(times[name])
         median = statistics.median(ordered) * 1000
@@ -480,8 +522,11 @@ def measure_queue(url: str, council: Any, access: Access, sizes: Sizes, report: 
         report.figures.append(
             Figure(f"baseline services.queue {name}", "in-proc", len(ordered),
                    len(ordered) / sum(ordered), median, p95,
-                   ordered[max(0, round(0.99 * len(ordered)) - 1)] * 1000, 0)
+                   ordered[max(0, round(0.99 * len(ordered)) - 1)] * 1000, 0, cpu=cpu[name])
         )  # fmt: skip
+    report.notes.append(
+        "queue: the API and page rows' CPU is the average over the four filters (one run)"
+    )
     baseline = sorted(times["unfiltered"])
     in_process = statistics.median(baseline) * 1000
     report.notes.append(
@@ -490,12 +535,17 @@ def measure_queue(url: str, council: Any, access: Access, sizes: Sizes, report: 
     )
 
 
-def queue_in_process(council: Any, sizes: Sizes) -> dict[str, list[float]]:
+def queue_in_process(
+    council: Any, sizes: Sizes
+) -> tuple[dict[str, list[float]], dict[str, tuple[float, float]]]:
     """The queue as the API reads it, without HTTP: the policy's queryset, a page of 50 rows
-    in queue order, and the access log entry for them."""
+    in queue order, and the access log entry for them. Each filter's times, and its CPU per
+    read (ms) here and in this process's database backend."""
+    from django.db import connection
     from django.db.models import F
 
     from bench.cases import data
+    from bench.cases.server import cpu_seconds
     from burgh.cases import services
     from burgh.cases.access import CASE
     from burgh.identity import policy
@@ -505,6 +555,10 @@ def queue_in_process(council: Any, sizes: Sizes) -> dict[str, list[float]]:
     team = Team.objects.get(pk=council.teams[data.BUSY_TEAM])
     repeats = 20 if sizes.seconds < 5 else 200
     found: dict[str, list[float]] = {}
+    cpu: dict[str, tuple[float, float]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     for name, query, _ in QUEUE_FILTERS:
         wanted = services.QueueFilter(
             scope=query.get("scope", "team"),
@@ -513,6 +567,7 @@ def queue_in_process(council: Any, sizes: Sizes) -> dict[str, list[float]]:
             sla_state=query.get("sla", ""),
         )
         times = []
+        here, there = time.process_time(), cpu_seconds(backend)
         for _ in range(repeats + 1):
             started = time.perf_counter()
             visible = services.queue(leader, wanted)
@@ -524,10 +579,12 @@ def queue_in_process(council: Any, sizes: Sizes) -> dict[str, list[float]]:
             policy.log_listed(leader, CASE, rows[:50], purpose=Purpose.SERVICE_DELIVERY)
             times.append(time.perf_counter() - started)
         found[name] = times[1:]
-    return found
+        spent = (time.process_time() - here, cpu_seconds(backend) - there)
+        cpu[name] = (spent[0] * 1000 / (repeats + 1), spent[1] * 1000 / (repeats + 1))
+    return found, cpu
 
 
-def measure_take_next(url: str, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
+def measure_take_next(web: Any, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
     from django.utils import timezone
 
     from bench.cases import data
@@ -559,7 +616,7 @@ def measure_take_next(url: str, council: Any, access: Access, sizes: Sizes, repo
     for name, pause in (("all at once", 0.0), (f"each every {TAKE_NEXT_PAUSE} s", TAKE_NEXT_PAUSE)):
         since = timezone.now()
         run = drive(
-            url,
+            web,
             [
                 Client(_bearer(token), calls, keep_id=True, limit=limit, pause=pause)
                 for token in access.workers
@@ -622,11 +679,11 @@ def check_claims(
         report.failures.append(f"{name}: {len(wrong)} cases owned by someone else than told")
 
 
-def measure_case_page(url: str, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
+def measure_case_page(web: Any, council: Any, access: Access, sizes: Sizes, report: Report) -> None:
 
     pages = [Call("GET", f"/cases/{case_id}/") for case_id in council.long_cases]
     alone = drive(
-        url, [Client(_session(access.page_cookie), pages)], seconds=sizes.seconds,
+        web, [Client(_session(access.page_cookie), pages)], seconds=sizes.seconds,
         warmup=sizes.warmup,
     )  # fmt: skip
     report.add(
@@ -637,7 +694,7 @@ def measure_case_page(url: str, council: Any, access: Access, sizes: Sizes, repo
     )
     if not sizes.quick:
         busy = drive(
-            url,
+            web,
             [Client(_session(access.page_cookie), pages[n:] + pages[:n]) for n in range(4)],
             seconds=sizes.seconds,
             warmup=sizes.warmup,
@@ -645,7 +702,7 @@ def measure_case_page(url: str, council: Any, access: Access, sizes: Sizes, repo
         report.add("case page, 4 clients at once", busy)
     details = [Call("GET", f"/api/v1/cases/{case_id}") for case_id in council.long_cases]
     api = drive(
-        url, [Client(_bearer(access.page_leader), details)], seconds=sizes.seconds,
+        web, [Client(_bearer(access.page_leader), details)], seconds=sizes.seconds,
         warmup=sizes.warmup,
     )  # fmt: skip
     report.add("case API GET /api/v1/cases/{id}", api)

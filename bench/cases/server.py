@@ -7,7 +7,7 @@ process share its interpreter lock, so gthread adds waiting, not CPU. Two proces
 keep both cores busy while one of each pair waits on the database (a commit's flush, a row
 lock). A sync worker closes the connection after each answer, as it does behind the proxy a
 council puts in front of it; on the loopback address a new connection costs about 0.1 ms.
-Database connections persist between requests (BURGH_DB_CONN_MAX_AGE=60), as a production
+Database connections persist between requests (BURGH_DB_CONN_MAX_AGE), as a production
 deployment sets them to (or puts PgBouncer in front): a new PostgreSQL backend per request
 would cost more than some of the requests measured.
 """
@@ -40,6 +40,26 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
     description: str
+    database_url: str
+
+    def cpu(self) -> dict[int, tuple[str, float]]:
+        """CPU seconds used so far by each gunicorn process ("app") and each PostgreSQL
+        backend serving this database ("db"), by process id. Two samples give the work done
+        between them, however busy the machine is with anything else; a parallel query's
+        helper processes come and go between samples and are not counted."""
+        import psycopg
+
+        app = [self.process.pid, *_children(self.process.pid)]
+        with psycopg.connect(self.database_url, autocommit=True) as monitor:
+            backends = [
+                pid
+                for (pid,) in monitor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                )
+            ]
+        found = {pid: ("app", cpu_seconds(pid)) for pid in app}
+        return found | {pid: ("db", cpu_seconds(pid)) for pid in backends}
 
     def stop(self) -> None:
         """Stop gunicorn and its workers (its own process group), gracefully then firmly."""
@@ -57,6 +77,28 @@ class Server:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process (0 if it has gone), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    # After the command: state, ppid, ..., utime and stime are the 12th and 13th.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def free_port() -> int:
@@ -105,7 +147,8 @@ def start(*, database_url: str, secret_key: str, var_dir: Path) -> Server:
         "BURGH_SECRET_KEY": secret_key,
         "BURGH_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BURGH_VAR_DIR": str(var_dir),
-        "BURGH_DB_CONN_MAX_AGE": "60",
+        # Long enough that no worker reconnects (and loses its backend's CPU count) mid-run.
+        "BURGH_DB_CONN_MAX_AGE": "900",
         "BURGH_LOG_LEVEL": "WARNING",
     }
     env.pop("BURGH_DEBUG", None)
@@ -144,6 +187,7 @@ def start(*, database_url: str, secret_key: str, var_dir: Path) -> Server:
         process,
         log,
         f"gunicorn {WORKERS} {WORKER_CLASS} workers{threads}, production settings, DEBUG off",
+        database_url,
     )
     try:
         _wait(server)
