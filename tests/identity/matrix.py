@@ -10,13 +10,14 @@ docs/access-control-developers.md); `test_every_kind_is_in_the_matrix` fails unt
 """
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from burgh.cases.models import Case, CaseType, Channel, Priority
 from burgh.identity.models import (
     BreakGlassGrant,
     ConsentRecord,
@@ -31,13 +32,15 @@ from burgh.identity.models import (
     Team,
     User,
 )
+from burgh.identity.templatetags.burgh_access import uk_time
 from burgh.people.models import Involvement, Person
 
+# What each role may do with a kind; each kind names its permission for each (`permissions`).
 ROLES = {
     "none": (),
-    "directory": ("people.search",),
-    "worker": ("people.view_person", "people.break_glass", "people.export_people"),
-    "all": ("people.view_all_people", "people.export_people"),
+    "directory": ("directory",),
+    "worker": ("view", "break_glass", "export"),
+    "all": ("view_all", "export"),
 }
 # council; partner under a consent-based agreement; under a public-task agreement; with none.
 ORGANISATIONS = ("council", "partner_consent", "partner_public_task", "partner_none")
@@ -59,28 +62,60 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ListPage:
+    """A page listing records (following its "Next" links), and the relationships of the
+    user's own records it lists: each of those it must show exactly when the user may see it."""
+
+    path: str
+    params: Mapping[str, str]
+    relationships: frozenset[str]
+
+
+@dataclass(frozen=True)
 class MatrixKind:
     """What the matrix needs to know about a record kind to build and read its records."""
 
     name: str
+    # The kind's permission for each capability in ROLES: view, view_all, directory, export,
+    # break_glass.
+    permissions: Mapping[str, str]
     all_fields: frozenset[str]
     directory_fields: frozenset[str]
     # Agreement fields shared with partners (a strict subset, so withholding shows).
     shared_fields: frozenset[str]
-    # create(label) → a record about one resident; relate(record, team, worker) → relationship.
-    create: Callable[[str], Any]
+    # create(label, team) → a record about one resident, held by a council team until
+    # relate(record, team, worker) gives it its relationship.
+    create: Callable[[str, Team], Any]
     relate: Callable[[Any, Team, User | None], None]
     person_id: Callable[[Any], Any]
+    # The text each field puts in a page, unique to the record: found in a page, it was sent.
+    texts: Callable[[Any], Mapping[str, str]]
+    # The pages listing a user's own records.
+    page_lists: Callable[["World", tuple[str, str]], list[ListPage]]
+    api_scope: str
     api_list: str
     api_count: str
     api_export: str
     api_detail: Callable[[Any], str]
-    page_list: str
     page_export: str
     page_detail: Callable[[Any], str]
+    # The field each key of an API answer or column of an export belongs to, where it is not
+    # the field's own name; `always` are sent whatever the fields.
+    keys: Mapping[str, str] = field(default_factory=dict)
+    always: frozenset[str] = frozenset(("id",))
+    # Parameters narrowing a list to records whose labels start with a prefix, if it can be.
+    narrow: Callable[[str], dict[str, str]] | None = None
+
+    def fields_of(self, keys: Collection[str]) -> frozenset[str]:
+        """The fields an answer's keys (or an export row's filled columns) show."""
+        return frozenset(self.keys.get(key, key) for key in keys if key not in self.always)
 
 
-def _create_person(label: str) -> Person:
+def role_permissions(kind: MatrixKind, role: str) -> list[str]:
+    return [kind.permissions[capability] for capability in ROLES[role]]
+
+
+def _create_person(label: str, _team: Team) -> Person:
     # Every value is unique, so finding one in a page or response means it was sent.
     return Person.objects.create(
         given_name=f"Given{label}",
@@ -100,32 +135,168 @@ def _relate_person(person: Person, team: Team, worker: User | None) -> None:
     )
 
 
+PERSON_FIELDS = frozenset(
+    ("given_name", "family_name", "date_of_birth", "address", "email", "phone", "involvements")
+)
+
+
+def _person_texts(person: Person) -> dict[str, str]:
+    values = {name: getattr(person, name, None) for name in PERSON_FIELDS}
+    return {name: value for name, value in values.items() if isinstance(value, str) and value}
+
+
+def _search_lists(world: "World", key: tuple[str, str]) -> list[ListPage]:
+    return [ListPage("/people/", {"q": world.prefixes[key]}, frozenset(RELATIONSHIPS))]
+
+
+# Cases are received a minute apart from here (label 07x012: 7,012 minutes on), so that each
+# shows a time no other case does; each is due a month after it was received.
+CASES_FROM = datetime(2026, 1, 11, 9, 1, tzinfo=UTC)
+CASE_FIELDS = frozenset(
+    (
+        *("reference", "case_type", "status", "priority", "team", "owner", "received_at"),
+        *("sla", "title", "description", "data", "subject", "location", "reporter", "work"),
+    )
+)
+# The API's keys and the export's columns, by the case field that opens them.
+CASE_KEYS = {
+    key: name
+    for name, keys in {
+        "status": ("status", "status_label", "stage", "outcome", "closed_at"),
+        "sla": ("sla_state", "sla_due_at", "sla_at_risk_at"),
+        "subject": ("subject_person_id",),
+        "location": ("uprn", "address", "latitude", "longitude"),
+        "work": (
+            *("channel", "external_ref", "outcome_note", "parent_id", "merged_into_id"),
+            *("parties", "links", "tasks", "decisions"),
+        ),
+    }.items()
+    for key in keys
+}
+
+
+def _create_case(label: str, team: Team) -> Case:
+    """A case about a resident made for it, of a type of its own, every value its own."""
+    person = Person.objects.create(given_name=f"Given{label}", family_name=f"Subject{label}")
+    case_type = CaseType.objects.create(
+        code=f"matrix-{label}",
+        name=f"Type{label}",
+        service="Matrix",
+        fields=[{"name": "answer", "label": "Answer", "type": "text"}],
+        statuses=[{"code": "open", "label": f"Status{label}", "stage": "open"}],
+        initial_status="open",
+        default_team=team,
+    )
+    received = CASES_FROM + timedelta(minutes=int(label.replace("x", "")))
+    return Case.objects.create(
+        reference=f"MX{label}",
+        case_type=case_type,
+        status="open",
+        priority=Priority.HIGH,
+        title=f"Title{label}",
+        description=f"Description{label}",
+        data={"answer": f"Data{label}"},
+        channel=Channel.STAFF,
+        team=team,
+        subject_person_id=person.pk,
+        address_text=f"Address{label}",
+        reporter={"name": f"Reporter{label}"},
+        external_ref=f"Ext{label}",
+        received_at=received,
+        sla_due_at=received + timedelta(days=30),
+        sla_warn_at=received + timedelta(days=29),
+    )
+
+
+def _relate_case(case: Case, team: Team, worker: User | None) -> None:
+    case.team, case.owner = team, worker
+    case.save(update_fields=["team", "owner"])
+
+
+def _case_texts(case: Case) -> dict[str, str]:
+    # Team, worker and priority read the same on many cases: only the API shows them withheld.
+    return {
+        "reference": case.reference,
+        "case_type": case.case_type.name,
+        "status": case.case_type.status_label(case.status),
+        "received_at": uk_time(case.received_at),
+        "sla": uk_time(case.sla_due_at),
+        "title": case.title,
+        "description": case.description,
+        "data": case.data["answer"],
+        "subject": str(case.subject_person_id),
+        "location": case.address_text,
+        "reporter": case.reporter["name"],
+    }
+
+
+def _queue_lists(world: "World", key: tuple[str, str]) -> list[ListPage]:
+    """My cases (the allocated ones), the user's team's queue and the queue of the team they
+    manage: between them, every own record with a relationship."""
+    teams = world.teams[key]
+    return [
+        ListPage("/cases/", {}, frozenset(("allocated",))),
+        ListPage(f"/cases/teams/{teams['team'].pk}/", {}, frozenset(("team",))),
+        ListPage(f"/cases/teams/{teams['manager'].pk}/", {}, frozenset(("manager",))),
+    ]
+
+
 KINDS = {
+    "cases.case": MatrixKind(
+        name="cases.case",
+        permissions={
+            "view": "cases.view_case",
+            "view_all": "cases.view_all_cases",
+            "directory": "cases.view_request",
+            "export": "cases.export_cases",
+            "break_glass": "cases.break_glass",
+        },
+        all_fields=CASE_FIELDS,
+        directory_fields=frozenset(
+            ("reference", "case_type", "status", "team", "received_at", "sla")
+        ),
+        # What a health partner follows: no type, team, worker, dates or the work on it.
+        shared_fields=frozenset(("reference", "status", "title", "subject")),
+        create=_create_case,
+        relate=_relate_case,
+        person_id=lambda case: case.subject_person_id,
+        texts=_case_texts,
+        page_lists=_queue_lists,
+        api_scope="cases:read",
+        api_list="/api/v1/cases?scope=all",
+        api_count="/api/v1/cases/count?scope=all",
+        api_export="/api/v1/cases/export?scope=all",
+        api_detail=lambda case: f"/api/v1/cases/{case.pk}",
+        page_export="/cases/export?scope=all",
+        page_detail=lambda case: f"/cases/{case.pk}/",
+        keys=CASE_KEYS,
+        always=frozenset(("id", "version")),
+    ),
     "people.person": MatrixKind(
         name="people.person",
-        all_fields=frozenset(
-            (
-                "given_name",
-                "family_name",
-                "date_of_birth",
-                "address",
-                "email",
-                "phone",
-                "involvements",
-            )
-        ),
+        permissions={
+            "view": "people.view_person",
+            "view_all": "people.view_all_people",
+            "directory": "people.search",
+            "export": "people.export_people",
+            "break_glass": "people.break_glass",
+        },
+        all_fields=PERSON_FIELDS,
         directory_fields=frozenset(("given_name", "family_name", "date_of_birth", "address")),
         shared_fields=frozenset(("given_name", "family_name", "phone")),
         create=_create_person,
         relate=_relate_person,
         person_id=lambda person: person.pk,
+        texts=_person_texts,
+        page_lists=_search_lists,
+        api_scope="people:read",
         api_list="/api/v1/people",
         api_count="/api/v1/people/count",
         api_export="/api/v1/people/export",
         api_detail=lambda person: f"/api/v1/people/{person.pk}",
-        page_list="/people/",
         page_export="/people/export",
         page_detail=lambda person: f"/people/{person.pk}/",
+        narrow=lambda prefix: {"q": prefix},
     ),
 }
 
@@ -139,6 +310,8 @@ class World:
     agreements: dict[str, DataSharingAgreement] = field(default_factory=dict)
     # The label prefix of each user's own records ("Family3x…"), for narrowing a search.
     prefixes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Each user's team and the team they manage, by the relationship it gives their records.
+    teams: dict[tuple[str, str], dict[str, Team]] = field(default_factory=dict)
 
     def owner_of(self, record: Any) -> tuple[str, str]:
         return self.owners[record.pk]
@@ -216,7 +389,9 @@ def build_world(kind: MatrixKind) -> World:
             organisation=org,
         )
         role = Role.objects.create(
-            name=f"Matrix {index}", slug=f"matrix-{index}", permissions=list(ROLES[role_name])
+            name=f"Matrix {index}",
+            slug=f"matrix-{index}",
+            permissions=role_permissions(kind, role_name),
         )
         RoleAssignment.objects.create(user=user, role=role)
         world.users[(role_name, org_name)] = user
@@ -230,8 +405,9 @@ def build_world(kind: MatrixKind) -> World:
         )
         Membership.objects.create(user=user, team=own_team)
         Membership.objects.create(user=user, team=service, position=Membership.Position.MANAGER)
+        world.teams[(role_name, org_name)] = {"team": own_team, "manager": managed}
         for number, scenario in enumerate(scenarios()):
-            record = kind.create(f"{index:02d}x{number:03d}")
+            record = kind.create(f"{index:02d}x{number:03d}", unrelated_team)
             world.records[(role_name, org_name, scenario)] = record
             team, worker = {
                 "none": (unrelated_team, None),
@@ -306,34 +482,34 @@ class Expected:
 
 
 def expect(kind: MatrixKind, role: str, org: str, scenario: Scenario) -> Expected:
-    """The oracle: the issue's rules, stated plainly."""
+    """The oracle: the issue's rules, stated plainly (`perms` are what the role may do)."""
     perms = set(ROLES[role])
     hidden = scenario.restriction == "others"
     named = scenario.restriction == "named"
     relationship = scenario.relationship != "none"
     view: set[str] = set()
     export: set[str] = set()
-    exports = "people.export_people" in perms
+    exports = "export" in perms
     if hidden:
         return Expected(frozenset(), frozenset(), False, "restricted")
     if org == "council":
-        if "people.view_all_people" in perms:
+        if "view_all" in perms:
             view |= kind.all_fields
             export |= kind.all_fields if exports else set()
-        if "people.view_person" in perms and (relationship or named):
+        if "view" in perms and (relationship or named):
             view |= kind.all_fields
             export |= kind.all_fields if exports else set()
-        if "people.search" in perms:
+        if "directory" in perms:
             view |= kind.directory_fields
-        if "people.break_glass" in perms and scenario.break_glass == "active":
+        if "break_glass" in perms and scenario.break_glass == "active":
             view |= kind.all_fields
         if view:
             return Expected(frozenset(view), frozenset(export), True, "")
         if not perms:
             return Expected(frozenset(), frozenset(), False, "no_permission")
-        can_break_glass = "people.break_glass" in perms
+        can_break_glass = "break_glass" in perms
         return Expected(frozenset(), frozenset(), can_break_glass, "no_relationship")
-    if "people.view_person" not in perms:
+    if "view" not in perms:
         return Expected(frozenset(), frozenset(), False, "no_permission")
     if org == "partner_none":
         return Expected(frozenset(), frozenset(), False, "no_agreement")

@@ -122,20 +122,25 @@ def summary_context(user: User, found: services.CaseRead) -> dict[str, Any]:
         and policy.why(viewer, CASE, this.pk, action=policy.Action.CHANGE).allowed
     )
     leads = this.team_id in viewer.manages
-    rows: list[dict[str, Any]] = [
-        {"label": "Type", "text": case_type.name},
-        {"label": "Status", "text": case_type.status_label(this.status)},
-    ]
-    if this.is_closed and this.outcome:
+    # Each row only when the policy shares its field: a partner may follow a case's status
+    # without learning its type, its team or when it came in.
+    rows: list[dict[str, Any]] = []
+    if "case_type" in shown:
+        rows.append({"label": "Type", "text": case_type.name})
+    if "status" in shown:
+        rows.append({"label": "Status", "text": case_type.status_label(this.status)})
+    if "status" in shown and this.is_closed and this.outcome:
         rows.append({"label": "Outcome", "text": case_type.outcome_label(this.outcome)})
     if "sla" in shown:
         rows.append({"label": "Due", "due": this.sla_due_at, "tag": sla_tag(found.sla_state)})
-    rows.append({"label": "Team", "text": str(this.team)})
+    if "team" in shown:
+        rows.append({"label": "Team", "text": str(this.team)})
     if "owner" in shown:
         rows.append({"label": "Worker", "text": str(this.owner or "Not allocated")})
     if "priority" in shown:
         rows.append({"label": "Priority", "text": this.get_priority_display()})
-    rows.append({"label": "Received", "when": this.received_at})
+    if "received_at" in shown:
+        rows.append({"label": "Received", "when": this.received_at})
     if "work" in shown:
         rows.append({"label": "Channel", "text": this.get_channel_display()})
     subject = None
@@ -200,6 +205,8 @@ def summary_context(user: User, found: services.CaseRead) -> dict[str, Any]:
         "case": this,
         "read": found,
         "shown": shown,
+        "reference": this.reference if "reference" in shown else "Case",
+        "type_name": case_type.name if "case_type" in shown else "",
         "title": this.title if "title" in shown else "",
         "rows": rows,
         "subject": subject,
@@ -208,7 +215,8 @@ def summary_context(user: User, found: services.CaseRead) -> dict[str, Any]:
         "description": this.description if "description" in shown else "",
         "details": details,
         "sensitive": this.sensitive,
-        "merged_into": this.merged_into if merged else None,
+        # Where the work went is part of the work.
+        "merged_into": this.merged_into if merged and "work" in shown else None,
         "may_change": may_change,
         "leads": leads,
         "may_authorise": leads and viewer.has(AUTHORISE_DECISIONS),

@@ -7,6 +7,7 @@ from burgh.cases.pages import case, case_actions, case_work, queues
 
 urlpatterns: list[URLPattern] = [
     path("", queues.my_cases, name="my-cases"),
+    path("export", queues.export, name="export"),
     path("teams/<uuid:team_id>/", queues.team_queue, name="team-queue"),
     path("teams/<uuid:team_id>/take-next/", queues.take_next, name="take-next"),
     path("teams/<uuid:team_id>/caseloads/", queues.caseloads, name="caseloads"),

@@ -5,7 +5,8 @@ Thin: every list and count comes from `services.queue`, which starts from the ac
 so a page never loads a case its reader may not see.
 """
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as Choose
 from django.db.models import CharField, Count, F, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +24,11 @@ from django.views.decorators.http import require_http_methods
 
 from burgh.cases import services
 from burgh.cases.access import ALLOCATE, CASE, TAKE_NEXT, VIEW_ALL_CASES
+from burgh.cases.downloads import csv_download
 from burgh.cases.models import Case, CaseType, Priority
 from burgh.cases.pages.case import case_url, sla_tag
 from burgh.cases.pages.common import case_page
+from burgh.cases.services.reading import SCOPES, showing
 from burgh.core.errors import (
     BurghError,
     ConflictError,
@@ -92,19 +95,31 @@ class QueueFilterForm(PageForm):
         )
 
 
+# The queue table's cells: the case field each shows, and its value at a moment.
+QUEUE_CELLS: dict[str, tuple[str, Callable[[Case, datetime], Any]]] = {
+    "reference": ("reference", lambda case, now: case.reference),
+    "priority": ("priority", lambda case, now: case.priority),
+    "type": ("case_type", lambda case, now: case.case_type.name),
+    "title": ("title", lambda case, now: case.title),
+    "owner": ("owner", lambda case, now: str(case.owner or "Not allocated")),
+    "status": ("status", lambda case, now: case.case_type.status_label(case.status)),
+    "age": ("received_at", lambda case, now: age(now - case.received_at)),
+    "sla": ("sla", lambda case, now: sla_tag(getattr(case, "sla_state", "none"))),
+}
+
+
 def _queue_rows(visible: policy.Visible[Case], cases: list[Case]) -> list[dict[str, Any]]:
+    """Each case's cells; None for a field its row may not show (the table says so)."""
     now = timezone.now()
-    return [
-        {
-            "case": case,
-            "url": case_url(case.pk),
-            "title": case.title if "title" in visible.fields(case) else None,
-            "status": case.case_type.status_label(case.status),
-            "age": age(now - case.received_at),
-            "sla": sla_tag(getattr(case, "sla_state", "none")),
+    rows = []
+    for case in cases:
+        shown = visible.fields(case)
+        cells = {
+            cell: value(case, now) if name in shown else None
+            for cell, (name, value) in QUEUE_CELLS.items()
         }
-        for case in cases
-    ]
+        rows.append({"case": case, "url": case_url(case.pk), **cells})
+    return rows
 
 
 def age(waited: timedelta) -> str:
@@ -213,7 +228,9 @@ def team_queue(request: HttpRequest, user: User, team_id: UUID) -> HttpResponse:
         if done:
             return redirect(request.get_full_path())
     every = services.queue(user, services.QueueFilter(team=team), purpose=purpose)
-    type_ids = every.queryset.order_by().values_list("case_type_id", flat=True).distinct()
+    # Only the types of cases whose type the reader may see: a list of types is their values.
+    shown_types = showing(every, "case_type").order_by()
+    type_ids = shown_types.values_list("case_type_id", flat=True).distinct()
     case_types = list(CaseType.objects.filter(pk__in=list(type_ids)).order_by("name"))
     form = QueueFilterForm(
         request.GET or None, case_types=case_types, members=members, auto_id="filter-%s"
@@ -234,6 +251,10 @@ def team_queue(request: HttpRequest, user: User, team_id: UUID) -> HttpResponse:
     cases = list(shown["page"].object_list)
     policy.log_listed(user, CASE, cases, purpose=purpose)
     selected = set(request.POST.getlist("cases")) if request.method == "POST" else set()
+    export_url = ""
+    if shown["page"].paginator.count and services.may_export(viewer, purpose=purpose):
+        kept = {name: value for name, value in chosen.items() if value not in ("", None)}
+        export_url = f"{reverse('cases:export')}?{urlencode({'team': team.pk, **kept})}"
     context = {
         "team": team,
         "tabs": _tabs(user, str(team.pk)),
@@ -246,9 +267,72 @@ def team_queue(request: HttpRequest, user: User, team_id: UUID) -> HttpResponse:
         "leads": leads,
         "allocate_form": allocate_form,
         "allocation_errors": allocation_errors,
+        "export_url": export_url,
         **shown,
     }
     return render(request, "cases/queues/team_queue.html", context)
+
+
+class ExportFilterForm(forms.Form):
+    """The queue filter an export link carries: the team queue's filters, a team, a scope."""
+
+    scope = forms.ChoiceField(required=False, choices=[("", ""), *((s, s) for s in SCOPES)])
+    team = forms.UUIDField(required=False)
+    owner = forms.CharField(required=False, max_length=36)
+    status = forms.CharField(required=False, max_length=40)
+    case_type = forms.CharField(required=False, max_length=60)
+    priority = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", ""), *Priority.choices]
+    )
+    sla = forms.ChoiceField(
+        required=False, choices=[("", ""), *((s, s) for s in services.SLA_STATES)]
+    )
+
+    def clean_owner(self) -> str:
+        owner: str = self.cleaned_data["owner"]
+        if owner and owner != UNALLOCATED and not _is_uuid(owner):
+            raise forms.ValidationError("Choose a worker in the team")
+        return owner
+
+
+@case_page
+@require_http_methods(["GET"])
+def export(request: HttpRequest, user: User) -> HttpResponseBase:
+    """The cases of a queue filter as CSV: a team's queue as filtered on its page, or every case
+    the reader may export (`scope=all`). A filter that is not right goes back to the queue."""
+    form = ExportFilterForm(request.GET)
+    team_id = form.data.get("team", "")
+    back = (
+        f"{reverse('cases:team-queue', kwargs={'team_id': team_id})}?{request.GET.urlencode()}"
+        if _is_uuid(team_id)
+        else reverse("cases:my-cases")
+    )
+    if not form.is_valid():
+        return redirect(back)
+    chosen = form.cleaned_data
+    team = None
+    if chosen["team"] is not None:
+        team = _team_for(user, chosen["team"])
+        if team is None:
+            return not_found(request)
+    owner = chosen["owner"]
+    scope = chosen["scope"] or ("team" if team is not None else "all")
+    found = services.QueueFilter(
+        scope="unallocated" if owner == UNALLOCATED else scope,
+        team=team,
+        owner=UUID(owner) if owner and owner != UNALLOCATED else None,
+        status=chosen["status"],
+        case_type=chosen["case_type"],
+        priority=chosen["priority"],
+        sla_state=chosen["sla"],
+    )
+    try:
+        exported = services.export_cases(user, found, purpose=current_purpose(request))
+    except PermissionDeniedError as refusal:
+        raise PermissionDenied(refusal.detail) from refusal
+    except InvalidInputError:
+        return redirect(back)
+    return csv_download(exported)
 
 
 def _allocate_selected(

@@ -39,6 +39,7 @@ from burgh.cases.services.documents import (
     letter_templates_for,
     save_letter_template,
 )
+from burgh.cases.services.exports import CasesExport, export_cases, may_export
 from burgh.cases.services.intake import IntakeRequest, IntakeResult, intake, possible_duplicates
 from burgh.cases.services.lifecycle import (
     InvalidTransitionError,
@@ -83,6 +84,7 @@ __all__ = [
     "CaseClosedError",
     "CaseRead",
     "CaseTypeDefinitionError",
+    "CasesExport",
     "Download",
     "IntakeRequest",
     "IntakeResult",
@@ -107,6 +109,7 @@ __all__ = [
     "close_case",
     "download",
     "edit_note",
+    "export_cases",
     "find_case_type",
     "finish_task",
     "generate_letter",
@@ -115,6 +118,7 @@ __all__ = [
     "link_cases",
     "live_flags",
     "mark_significant",
+    "may_export",
     "merge_cases",
     "offered",
     "possible_duplicates",

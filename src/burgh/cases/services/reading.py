@@ -5,9 +5,11 @@ is loaded; a case page starts from `policy.read`, which logs the access with its
 Reading a case of a sensitive type is also written to the audit trail.
 """
 
+import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any
 from uuid import UUID
 
@@ -96,10 +98,15 @@ def check_filter(found: QueueFilter) -> None:
 
 
 def queue(
-    by: User, found: QueueFilter, *, purpose: Purpose = Purpose.SERVICE_DELIVERY
+    by: User | policy.Viewer,
+    found: QueueFilter,
+    *,
+    purpose: Purpose = Purpose.SERVICE_DELIVERY,
+    action: policy.Action = policy.Action.LIST,
 ) -> policy.Visible[Case]:
-    """The cases `by` may see in a queue: a team's, its unallocated work, their own or all,
-    narrowed by the filter, most urgent and soonest due first, with `sla_state` annotated."""
+    """The cases `by` may see in a queue (or export from it, with `action`): a team's, its
+    unallocated work, their own or all, narrowed by the filter, most urgent and soonest due
+    first, with `sla_state` annotated."""
     check_filter(found)
     now = timezone.now()
     cases = Case.objects.filter(merged_into__isnull=True)
@@ -108,7 +115,7 @@ def queue(
     if found.scope == "unallocated":
         cases = cases.filter(owner__isnull=True)
     if found.scope == "mine":
-        cases = cases.filter(owner=by)
+        cases = cases.filter(owner=by.user if isinstance(by, policy.Viewer) else by)
     if found.owner is not None:
         cases = cases.filter(owner_id=found.owner)
     if not found.include_closed and found.sla_state not in ("met", "missed"):
@@ -123,11 +130,38 @@ def queue(
         cases = cases.filter(sla_filter(found.sla_state, now))
     if found.reference:
         cases = cases.filter(reference__iexact=found.reference.strip())
-    visible = policy.visible(by, CASE, purpose=purpose, queryset=cases)
+    visible = policy.visible(by, CASE, action=action, purpose=purpose, queryset=cases)
+    filtered_on = [
+        name
+        for name, used in (
+            ("owner", found.owner is not None),
+            ("status", bool(found.status)),
+            ("case_type", bool(found.case_type)),
+            ("priority", found.priority is not None),
+            ("sla", bool(found.sla_state)),
+            ("reference", bool(found.reference)),
+        )
+        if used
+    ]
     visible.queryset = with_sla_state(
-        visible.queryset.select_related("case_type", "team", "owner"), now
+        showing(visible, *filtered_on).select_related("case_type", "team", "owner"), now
     ).order_by("priority", F("sla_due_at").asc(nulls_last=True), "id")
     return visible
+
+
+def showing(visible: policy.Visible[Case], *fields: str) -> QuerySet[Case]:
+    """The rows of `visible` that may show every one of `fields`.
+
+    A filter must match, and a filter form offer, only values the reader may see: otherwise a
+    partner who follows a case's status could learn its type by filtering on it.
+    """
+    grants = visible.grants.for_action(visible.action)
+    allowing = [grant.q for grant in grants if set(fields) <= grant.fields]
+    if len(allowing) == len(grants):
+        return visible.queryset
+    if not allowing:
+        return visible.queryset.none()
+    return visible.queryset.filter(reduce(operator.or_, allowing))
 
 
 @dataclass(frozen=True)
