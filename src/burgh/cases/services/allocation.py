@@ -43,8 +43,8 @@ class OverCapacityError(ConflictError):
 def open_caseloads(user_ids: Sequence[UUID]) -> dict[UUID, int]:
     """How many open cases each of `user_ids` holds now."""
     rows = (
-        Case.objects.filter(owner_id__in=user_ids)
-        .exclude(stage=Stage.CLOSED)
+        # `stage IN (open, paused)`, not `NOT closed`, so the owner index is used.
+        Case.objects.filter(owner_id__in=user_ids, stage__in=(Stage.OPEN, Stage.PAUSED))
         .values("owner_id")
         .annotate(n=Count("id"))
     )
@@ -282,6 +282,24 @@ def _record_give(case: Case, owner: User, *, how: str) -> None:
 def allocate_automatically(case: Case) -> User | None:
     """Allocate a new case by its type's rule (round robin or least loaded), within capacity
     and skill; with no one to take it, it stays in the shared queue."""
+    chosen = choose_automatically(case)
+    give_automatically(case, chosen)
+    return chosen
+
+
+def give_automatically(case: Case, chosen: User | None) -> None:
+    """Record `choose_automatically`'s choice: the allocation, or that nobody had room."""
+    if chosen is not None:
+        _give(case, chosen, how=str(case.case_type.allocation))
+    elif case.case_type.allocation != Allocation.MANUAL:
+        chronicle(
+            case, "allocated", "No one in the team had room: left in the shared queue", by=None
+        )
+
+
+def choose_automatically(case: Case) -> User | None:
+    """Who the case type's rule gives a new case to; None under manual allocation or when
+    nobody has room. Only reads, so intake can choose before it takes the audit trail's lock."""
     rule = case.case_type.allocation
     if rule == Allocation.MANUAL:
         return None
@@ -295,9 +313,6 @@ def allocate_automatically(case: Case) -> User | None:
     ceilings = staff.caseload_capacities(ids)
     with_room = [u for u in candidates if loads.get(u.pk, 0) < ceilings.get(u.pk, 0)]
     if not with_room:
-        chronicle(
-            case, "allocated", "No one in the team had room: left in the shared queue", by=None
-        )
         return None
     last = dict(
         CaseAllocation.objects.filter(team=team, owner_id__in=ids)
@@ -317,7 +332,6 @@ def allocate_automatically(case: Case) -> User | None:
                 str(u.pk),
             ),
         )
-    _give(case, chosen, how=str(rule))
     return chosen
 
 
@@ -355,6 +369,8 @@ __all__ = [
     "allocate_case",
     "allocate_cases",
     "caseloads",
+    "choose_automatically",
+    "give_automatically",
     "open_caseloads",
     "take_next",
     "team_members",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from burgh.cases.access import CASE
 from burgh.cases.models import Case, ChronologyEntry, EntryKind
 from burgh.core.changes import record_change
+from burgh.core.concurrency import check_version as refuse_stale
 from burgh.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from burgh.identity import policy
 from burgh.identity.models import AccessLogEntry, Purpose, User
@@ -78,9 +79,7 @@ class CaseClosedError(ConflictError):
 
 def check_version(case: Case, expected_version: int | None) -> None:
     """Refuse a change made on an older read of the case (two advisers, one case)."""
-    if expected_version is not None and case.version != expected_version:
-        from burgh.core.concurrency import check_version as refuse_stale
-
+    if expected_version is not None:
         refuse_stale(case, expected_version)
 
 

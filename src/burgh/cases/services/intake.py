@@ -34,6 +34,7 @@ from burgh.cases.models import (
     Stage,
 )
 from burgh.cases.services import clock
+from burgh.cases.services.allocation import choose_automatically, give_automatically
 from burgh.cases.services.casetypes import find_case_type, route
 from burgh.cases.services.common import announce, chronicle, require, text
 from burgh.core.errors import InvalidInputError
@@ -167,6 +168,9 @@ def intake(
         if duplicate_of is not None:
             CaseLink.objects.create(case=case, other=duplicate_of, kind=CaseLink.Kind.DUPLICATE)
             chronicle(case, "link", f"Logged as a duplicate of {duplicate_of.reference}", by=by)
+        # Choose first: the audit append below locks the trail's head until commit, so only
+        # writes follow it.
+        chosen = choose_automatically(case)
         announce(
             case,
             "created",
@@ -180,9 +184,7 @@ def intake(
             },
             by=by,
         )
-        from burgh.cases.services.allocation import allocate_automatically
-
-        allocate_automatically(case)
+        give_automatically(case, chosen)
     duplicates = [] if duplicate_of is not None else possible_duplicates(by, case)
     return IntakeResult(case, duplicates)
 
