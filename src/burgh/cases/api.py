@@ -74,7 +74,6 @@ from burgh.core.concurrency import required_version, with_etag
 from burgh.core.errors import (
     InvalidInputError,
     NotFoundError,
-    PermissionDeniedError,
 )
 from burgh.core.idempotency import OPENAPI_PARAMETER as IDEMPOTENCY_KEY
 from burgh.core.idempotency import idempotent
@@ -134,12 +133,7 @@ def _answer(
 
 def _work(by: User, case_id: Any, purpose: Purpose = Purpose.SERVICE_DELIVERY) -> Case:
     """The case read for the work on it (chronology, notes), not just its directory entry."""
-    found = services.read_case(by, case_id, purpose=purpose)
-    if "work" not in found.fields:
-        raise PermissionDeniedError(
-            f"You may see case {found.case.reference} in the directory only, not the work on it."
-        )
-    return found.case
+    return services.read_work(by, case_id, purpose=purpose).case
 
 
 # Case types

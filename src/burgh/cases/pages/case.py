@@ -171,7 +171,7 @@ def summary_context(user: User, found: services.CaseRead) -> dict[str, Any]:
         if next_statuses:
             act.add("Change the status", "cases:case-status")
         act.add("Change the details", "cases:case-details")
-    if may_change and not this.is_closed and leads and viewer.has(ALLOCATE):
+    if may_change and not this.is_closed and services.may_lead(viewer, this.team_id, ALLOCATE):
         act.add(
             "Re-allocate the case" if this.owner_id else "Allocate the case", "cases:case-allocate"
         )
@@ -219,7 +219,7 @@ def summary_context(user: User, found: services.CaseRead) -> dict[str, Any]:
         "merged_into": this.merged_into if merged and "work" in shown else None,
         "may_change": may_change,
         "leads": leads,
-        "may_authorise": leads and viewer.has(AUTHORISE_DECISIONS),
+        "may_authorise": services.may_lead(viewer, this.team_id, AUTHORISE_DECISIONS),
         "actions": act.links,
         "version": this.version,
     }

@@ -145,8 +145,7 @@ def with_version(found: services.CaseRead, **more: Any) -> dict[str, Any]:
 
 
 def leads(user: User, this: Case, permission: str) -> bool:
-    viewer = policy.viewer_for(user)
-    return viewer.has(permission) and this.team_id in viewer.manages
+    return services.may_lead(policy.viewer_for(user), this.team_id, permission)
 
 
 def members_of(this: Case, *, with_load: bool = False) -> list[tuple[str, str]]:

@@ -216,7 +216,7 @@ def team_queue(request: HttpRequest, user: User, team_id: UUID) -> HttpResponse:
     viewer = policy.viewer_for(user)
     purpose = current_purpose(request)
     members = services.team_members(team)
-    leads = team.pk in viewer.manages and viewer.has(ALLOCATE)
+    leads = services.may_lead(viewer, team.pk, ALLOCATE)
     allocation_errors: list[dict[str, str]] = []
     allocate_form = AllocateSelectedForm(
         request.POST if request.method == "POST" else None, members=members

@@ -27,7 +27,7 @@ from burgh.cases.services.casetypes import (
     save_case_type,
     team_by_path,
 )
-from burgh.cases.services.common import CaseClosedError
+from burgh.cases.services.common import CaseClosedError, may_lead
 from burgh.cases.services.documents import (
     LETTER_FIELDS,
     Download,
@@ -61,6 +61,7 @@ from burgh.cases.services.reading import (
     live_flags,
     queue,
     read_case,
+    read_work,
     with_sla_state,
 )
 from burgh.cases.services.sweep import sweep_sla
@@ -119,12 +120,14 @@ __all__ = [
     "live_flags",
     "mark_significant",
     "may_export",
+    "may_lead",
     "merge_cases",
     "offered",
     "possible_duplicates",
     "queue",
     "raise_flag",
     "read_case",
+    "read_work",
     "record_decision",
     "record_external_event",
     "remove_flag",

@@ -21,6 +21,7 @@ from burgh.cases.services.common import (
     case_to_change,
     check_version,
     chronicle,
+    may_lead,
     require,
     require_open,
     text,
@@ -63,9 +64,7 @@ def _is_member(user: User, team: Team) -> bool:
 
 
 def _leads(by: User | None, team_id: Any) -> bool:
-    if by is None:
-        return True
-    return team_id in policy.viewer_for(by).manages
+    return by is None or may_lead(policy.viewer_for(by), team_id, ALLOCATE)
 
 
 def allocate_case(

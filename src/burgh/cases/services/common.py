@@ -24,6 +24,12 @@ def require(by: User | None, permission: str, what: str) -> None:
         raise PermissionDeniedError(f"None of your roles lets you {what}.")
 
 
+def may_lead(viewer: policy.Viewer, team_id: Any, permission: str) -> bool:
+    """Whether `viewer` leads or manages the team and holds `permission`: the rule for what a
+    team leader alone does to the team's cases (allocating, authorising decisions)."""
+    return viewer.has(permission) and team_id in viewer.manages
+
+
 def case_to_change(
     by: User | None, case_id: Any, *, purpose: Purpose = Purpose.SERVICE_DELIVERY
 ) -> Case:

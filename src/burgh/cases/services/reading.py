@@ -20,7 +20,7 @@ from django.utils import timezone
 from burgh.cases.access import CASE
 from burgh.cases.models import Case, ChronologyEntry, PersonFlag, Stage
 from burgh.core import audit
-from burgh.core.errors import InvalidInputError
+from burgh.core.errors import InvalidInputError, PermissionDeniedError
 from burgh.identity import policy
 from burgh.identity.models import Purpose, Team, User
 
@@ -193,6 +193,17 @@ def read_case(
         Case.objects.filter(pk=case.pk).select_related("case_type", "team", "owner")
     ).get()
     return CaseRead(found, decision.fields, str(decision.rule), getattr(found, "sla_state", "none"))
+
+
+def read_work(by: User, case_id: Any, *, purpose: Purpose = Purpose.SERVICE_DELIVERY) -> CaseRead:
+    """A case read for the work on it (chronology, notes, documents): refused to a reader who
+    may see only its directory entry."""
+    found = read_case(by, case_id, purpose=purpose)
+    if "work" not in found.fields:
+        raise PermissionDeniedError(
+            f"You may see case {found.case.reference} in the directory only, not the work on it."
+        )
+    return found
 
 
 def chronology(

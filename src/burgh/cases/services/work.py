@@ -24,6 +24,7 @@ from burgh.cases.services.common import (
     case_to_change,
     check_version,
     chronicle,
+    may_lead,
     require,
     require_open,
     text,
@@ -255,7 +256,7 @@ def authorise_decision(
             raise PermissionDeniedError(
                 "You proposed this decision: another manager must authorise it (two-person rule)."
             )
-        if case.team_id not in policy.viewer_for(by).manages:
+        if not may_lead(policy.viewer_for(by), case.team_id, AUTHORISE_DECISIONS):
             raise PermissionDeniedError(
                 f"Only a leader or manager of {case.team} can authorise it."
             )
