@@ -24,6 +24,7 @@ from burgh.identity.models import Membership, Role, Team, User
 from burgh.people.models import Person
 from burgh.places.models import Property, Street
 from burgh.staff.models import StaffCapacity
+from tests.cases import setting
 from tests.factories import (
     MembershipFactory,
     RoleAssignmentFactory,
@@ -82,73 +83,16 @@ def _fix_id(record: Model, fixed: str) -> None:
 
 
 def pothole_definition() -> dict[str, Any]:
-    return {
-        "code": "pothole",
-        "name": "Pothole",
-        "service": "Roads and Transport",
-        "group": "Roads",
-        "public": True,
-        "needs_location": True,
-        "duplicate_radius_m": 25,
-        "fields": [
-            {
-                "name": "depth",
-                "label": "How deep is it?",
-                "type": "radios",
-                "required": True,
-                "options": [
-                    {"value": "under-40mm", "label": "Less than 40mm"},
-                    {"value": "over-40mm", "label": "40mm or more"},
-                ],
-            },
-            {"name": "near_school", "label": "Is it near a school?", "type": "yes_no"},
-        ],
-        "statuses": [
-            {"code": "reported", "label": "Reported", "stage": "open"},
-            {"code": "inspection", "label": "Awaiting inspection", "stage": "open"},
-            {"code": "repaired", "label": "Repaired", "stage": "closed"},
-            {"code": "no-action", "label": "No action needed", "stage": "closed"},
-        ],
-        "transitions": {"reported": ["inspection"], "inspection": ["reported"]},
-        "initial_status": "reported",
-        "outcomes": [
-            {"code": "repaired", "label": "Repaired"},
-            {"code": "below-intervention", "label": "Below the intervention level"},
-        ],
-        "decision_kinds": [
+    return setting.pothole_definition(
+        ROADS_PATH,
+        decision_kinds=[
             {"code": "claim", "label": "Damage claim decision", "needs_authorisation": True}
         ],
-        "sla": {"unit": "working_days", "target": 5, "warning": 1},
-        "default_team": ROADS_PATH,
-        "routing": [{"when": {"depth": "over-40mm"}, "team": ROADS_PATH, "priority": "high"}],
-    }
+    )
 
 
 def referral_definition() -> dict[str, Any]:
-    return {
-        "code": "child-protection-referral",
-        "name": "Child protection referral",
-        "service": "Children's Social Work",
-        "sensitive": True,
-        "needs_subject": True,
-        "fields": [
-            {
-                "name": "concern",
-                "label": "What is the concern?",
-                "type": "textarea",
-                "required": True,
-            }
-        ],
-        "statuses": [
-            {"code": "screening", "label": "Screening", "stage": "open"},
-            {"code": "closed", "label": "Closed", "stage": "closed"},
-        ],
-        "transitions": {},
-        "initial_status": "screening",
-        "outcomes": [{"code": "no-further-action", "label": "No further action"}],
-        "sla": {"unit": "calendar_hours", "target": 24, "warning": 4},
-        "default_team": "kinloch/children-north",
-    }
+    return setting.child_protection_definition("kinloch/children-north")
 
 
 def _letter() -> bytes:
