@@ -276,3 +276,14 @@ def test_the_leader_sees_each_members_load_and_where_the_teams_cases_are(cases):
         reverse("cases:caseloads", kwargs={"team_id": cases.roads.pk})
     )
     assert worker.status_code == 403
+
+
+def test_a_vast_queue_is_counted_only_so_far_and_says_there_are_more(cases, monkeypatch):
+    monkeypatch.setattr("burgh.cases.pages.queues.COUNTED_UP_TO", 3)
+    for _ in range(4):
+        log_pothole(cases)
+
+    page = page_client(cases.roads_leader).get(queue_of(cases.roads))
+
+    assert "More than 3 open cases" in text_of(page)
+    assert len(table_rows(page)) == 3

@@ -77,7 +77,8 @@ def record(
     else:
         actor_id, actor_label, organisation_id = ctx.actor_id, ctx.actor_label, ctx.organisation_id
     subject_type, subject_id = _subject_key(subject)
-    with transaction.atomic():
+    # No savepoint: an append that fails fails the change it records.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = AuditEntry(
             seq=head.last_seq + 1,

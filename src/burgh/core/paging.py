@@ -1,5 +1,6 @@
 """GOV.UK pagination links for list pages, keeping the filters (API pages: core.pagination)."""
 
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,7 +37,30 @@ def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
     }
 
 
-def paged(request: HttpRequest, rows: Any, *, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """One page of `rows` (a queryset or list) and its pagination links."""
-    page: Page[Any] = Paginator(rows, size).get_page(request.GET.get("page"))
-    return {"page": page, "pagination": pagination(request, page)}
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts no further than `cap` rows, and pages only through those: counting a list of a
+    hundred thousand rows costs a scan of them all on every page, and nobody pages that far
+    (they filter). `more` says whether rows lie beyond the cap."""
+
+    def __init__(self, rows: Any, size: int, cap: int) -> None:
+        super().__init__(rows, size)
+        self.cap = cap
+        self.more = False
+
+    @cached_property
+    def count(self) -> int:
+        first: Any = self.object_list[: self.cap + 1]
+        found: int = len(first) if isinstance(first, list) else first.count()
+        self.more = found > self.cap
+        return min(found, self.cap)
+
+
+def paged(
+    request: HttpRequest, rows: Any, *, size: int = PAGE_SIZE, cap: int | None = None
+) -> dict[str, Any]:
+    """One page of `rows` (a queryset or list) and its pagination links; with `cap`, counted
+    and paged only that far (`more` then says whether there are more)."""
+    paginator = Paginator(rows, size) if cap is None else CappedPaginator(rows, size, cap)
+    page: Page[Any] = paginator.get_page(request.GET.get("page"))
+    more = isinstance(paginator, CappedPaginator) and paginator.more
+    return {"page": page, "pagination": pagination(request, page), "more": more}

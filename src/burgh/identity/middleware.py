@@ -1,4 +1,5 @@
-"""Per-request enforcement of session timeouts and of two-factor sign-in."""
+"""Per-request enforcement of session timeouts and of two-factor sign-in, and the request's
+reading of who its user is."""
 
 from collections.abc import Callable
 from functools import cached_property
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 
+from burgh.identity import memo
 from burgh.identity.models import User
 from burgh.identity.services import mfa, sessions
 
@@ -50,6 +52,17 @@ def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+class ReadOncePerRequestMiddleware:
+    """Who the request's user is (roles, teams, agreements, grants) is read once per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with memo.per_request():
+            return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:

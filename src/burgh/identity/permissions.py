@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from burgh.identity import memo
 from burgh.identity.models import Membership, Role, RoleAssignment, User
 from burgh.identity.models.accounts import in_force_on
 
@@ -51,12 +52,22 @@ def menu_permissions(user: User) -> frozenset[str]:
 def has_permission(user: User, code: str, *, on: date | None = None) -> bool:
     """Whether any role `user` holds today grants `code`.
 
-    Read from the database on every call, so a role taken away stops working at once
-    (ASVS 8.3.2). Checked in Python because SQLite cannot search inside a JSON list.
+    Read from the database once per request (`identity.memo`), so a role taken away stops
+    working on the next request (ASVS 8.3.2). Checked in Python because SQLite cannot search
+    inside a JSON list.
     """
-    if not user.is_active:
-        return False
-    return any(code in (role.permissions or []) for role in current_roles(user, on=on))
+    return user.is_active and code in granted(user, on=on)
+
+
+def granted(user: User, *, on: date | None = None) -> frozenset[str]:
+    """Every code `user`'s roles grant on `on` (today), read once per request."""
+    day = on or timezone.localdate()
+    return memo.remembered(
+        ("permissions", user.pk, day),
+        lambda: frozenset(
+            code for role in current_roles(user, on=day) for code in role.permissions or []
+        ),
+    )
 
 
 def holders_of(code: str, *, on: date | None = None) -> list[User]:

@@ -103,6 +103,10 @@ class Case(BurghModel):
                 name="case_team_unallocated",
                 condition=Q(owner__isnull=True, stage="open"),
             ),
+            # Which case types a team's open work holds (the queue page's type filter).
+            models.Index(
+                fields=["team", "case_type"], name="case_team_type", condition=~Q(stage="closed")
+            ),
             models.Index(fields=["owner", "stage", "sla_due_at"], name="case_owner"),
             # The SLA sweep: running clocks whose next announcement may be due.
             models.Index(
@@ -113,6 +117,13 @@ class Case(BurghModel):
             models.Index(fields=["subject_person_id", "received_at"], name="case_subject"),
             models.Index(fields=["case_type", "uprn", "stage"], name="case_type_place"),
             models.Index(fields=["case_type", "easting", "northing"], name="case_type_grid"),
+            # Intake's duplicate search by a reported position (Open311 sends latitude and
+            # longitude): open cases only, which is all it looks for.
+            models.Index(
+                fields=["case_type", "latitude", "longitude"],
+                name="case_type_position",
+                condition=~Q(stage="closed") & Q(latitude__isnull=False),
+            ),
             models.Index(fields=["received_at", "id"], name="case_received"),
             models.Index(fields=["updated_at"], name="case_updated"),
         ]

@@ -119,29 +119,31 @@ def intake(
         raise InvalidInputError("The request cannot be logged.", errors=errors)
     team, routed_priority = route(case_type, data, channel=request.channel)
     received_at = request.received_at or timezone.now()
+    case = Case(
+        case_type=case_type,
+        status=case_type.initial_status,
+        stage=case_type.stage_of(case_type.initial_status),
+        priority=priority or routed_priority,
+        title=title,
+        description=description,
+        data=data,
+        channel=request.channel,
+        team=team,
+        subject_person_id=subject_id,
+        reporter=reporter,
+        external_ref=request.external_ref[:120],
+        media_url=request.media_url[:500],
+        received_at=received_at,
+        sensitive=case_type.sensitive,
+        retention_class=case_type.retention_class,
+        created_by=by,
+        **location,
+    )
+    # Before the write: a search must not hold the transaction (and the audit trail's lock)
+    # open, and the cases it finds are those open before this one.
+    duplicates = [] if duplicate_of is not None else possible_duplicates(by, case)
     with transaction.atomic():
-        number = CaseNumber.objects.create().pk
-        case = Case(
-            reference=reference_for(number),
-            case_type=case_type,
-            status=case_type.initial_status,
-            stage=case_type.stage_of(case_type.initial_status),
-            priority=priority or routed_priority,
-            title=title,
-            description=description,
-            data=data,
-            channel=request.channel,
-            team=team,
-            subject_person_id=subject_id,
-            reporter=reporter,
-            external_ref=request.external_ref[:120],
-            media_url=request.media_url[:500],
-            received_at=received_at,
-            sensitive=case_type.sensitive,
-            retention_class=case_type.retention_class,
-            created_by=by,
-            **location,
-        )
+        case.reference = reference_for(CaseNumber.objects.create().pk)
         clock.start(case, received_at)
         case.save(force_insert=True)
         parties = [
@@ -185,7 +187,6 @@ def intake(
             by=by,
         )
         give_automatically(case, chosen)
-    duplicates = [] if duplicate_of is not None else possible_duplicates(by, case)
     return IntakeResult(case, duplicates)
 
 

@@ -143,8 +143,10 @@ def queue(
         )
         if used
     ]
+    # Fetched once each for the page, not joined to every row: a queue holds a few types,
+    # teams and workers, and a case type is costly to build (its definition is JSON).
     visible.queryset = with_sla_state(
-        showing(visible, *filtered_on).select_related("case_type", "team", "owner"), now
+        showing(visible, *filtered_on).prefetch_related("case_type", "team", "owner"), now
     ).order_by("priority", F("sla_due_at").asc(nulls_last=True), "id")
     return visible
 

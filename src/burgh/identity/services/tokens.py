@@ -261,8 +261,12 @@ def _unused_prefix() -> str:
 
 def _record_use(token: ApiToken, now: Any) -> None:
     # One conditional UPDATE: of many concurrent requests in the same minute, one wins and
-    # writes the audit entry; the others neither write nor audit.
-    due = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_RECORDING_INTERVAL)
+    # writes the audit entry; the others neither write nor audit. A use recorded within the
+    # interval as the token was read needs not even the UPDATE.
+    since = now - USE_RECORDING_INTERVAL
+    if token.last_used_at is not None and token.last_used_at > since:
+        return
+    due = Q(last_used_at__isnull=True) | Q(last_used_at__lte=since)
     with transaction.atomic():
         if not ApiToken.objects.filter(due, pk=token.pk).update(last_used_at=now):
             return
