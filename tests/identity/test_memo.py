@@ -51,4 +51,3 @@ def test_outside_a_request_every_question_reads_afresh():
 
     assert _queries(lambda: has_permission(user, CODE)) > 0
     assert _queries(lambda: has_permission(user, CODE)) > 0
-
