@@ -78,7 +78,7 @@ def referral(cases):
 
 
 def state():
-    """What a refused request must leave as it was."""
+    """What a refused request must leave as it was (the refusal itself goes on the record)."""
     return (
         list(Case.objects.order_by("id").values()),
         ChronologyEntry.objects.count(),
@@ -86,7 +86,7 @@ def state():
         CaseNote.objects.count(),
         OutboxEvent.objects.count(),
         IdempotencyRecord.objects.count(),
-        AuditEntry.objects.filter(action__startswith="cases.")
+        AuditEntry.objects.filter(action__startswith="cases.", outcome="success")
         .exclude(action="cases.case.read")
         .count(),
     )
@@ -289,6 +289,20 @@ class TestReading:
             "instance": hidden.wsgi_request.path,
         }
         assert not AuditEntry.objects.filter(action="cases.case.read").exists()
+
+    @pytest.mark.parametrize("keyed", [False, True])
+    def test_a_refused_change_is_logged_though_it_changes_nothing(self, cases, api_for, keyed):
+        case = referral(cases)
+        headers = {"Idempotency-Key": str(uuid.uuid4())} if keyed else {}
+
+        response = api_for(cases.inspector).post(
+            f"{CASES}/{case.pk}/notes", {"body": "Looked in"}, headers=headers
+        )
+
+        problem(response, 404)
+        assert not case.notes.exists()
+        refused = AccessLogEntry.objects.get(record_id=case.pk, user=cases.inspector)
+        assert (refused.action, refused.outcome) == ("changed", "refused")
 
     def test_its_team_reads_a_sensitive_case_and_the_read_is_audited_and_logged(
         self, cases, api_for

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from burgh.identity import memo
 from burgh.identity.models import User
+from burgh.identity.policy.log import refusals_outlast_rollback
 from burgh.identity.services import mfa, sessions
 
 # The API, the SCIM provider and Open311 authenticate each request with a token (or answer
@@ -54,14 +55,15 @@ def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-class ReadOncePerRequestMiddleware:
-    """Who the request's user is (roles, teams, agreements, grants) is read once per request."""
+class RequestScopeMiddleware:
+    """Who the request's user is (roles, teams, agreements, grants) is read once per request;
+    a refusal logged inside a transaction it rolled back is written once the request is over."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with memo.per_request():
+        with refusals_outlast_rollback(), memo.per_request():
             return self.get_response(request)
 
 

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "burgh.core.middleware.RequestContextMiddleware",
-    "burgh.identity.middleware.ReadOncePerRequestMiddleware",
+    "burgh.identity.middleware.RequestScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
