@@ -15,7 +15,7 @@ class IdentityConfig(AppConfig):
         # A request that changes who someone is (a role, a membership, a grant, an agreement)
         # asks the policy afresh afterwards.
         for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(_identity_changed, dispatch_uid=f"identity-memo-{id(signal)}")
+            signal.connect(_identity_changed, dispatch_uid="burgh.identity.memo")
 
 
 def _identity_changed(sender: Any, **_: Any) -> None:

@@ -40,8 +40,8 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
     return found
 
 
-def forget(**_: Any) -> None:
-    """Drop everything kept (a signal receiver: identity's records changed)."""
+def forget() -> None:
+    """Drop everything kept (identity's records changed)."""
     kept = _kept.get()
     if kept:
         kept.clear()

@@ -1,5 +1,5 @@
-"""Per-request enforcement of session timeouts and of two-factor sign-in, and the request's
-reading of who its user is."""
+"""Per-request enforcement of session timeouts and of two-factor sign-in; the request's one
+reading of who its user is, and its refusals kept past a rollback."""
 
 from collections.abc import Callable
 from functools import cached_property

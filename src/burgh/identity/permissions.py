@@ -35,18 +35,10 @@ def current_memberships(user: User, *, on: date | None = None) -> list[Membershi
 
 
 def menu_permissions(user: User) -> frozenset[str]:
-    """The codes `user`'s roles grant today, for choosing which links a page shows.
-
-    Read once per request: kept on the user object the request carries, so a page's menu
-    costs one query however many links it weighs. Never use it to allow an action; that is
-    `has_permission`, which reads afresh every time.
-    """
-    cached: frozenset[str] | None = getattr(user, "_burgh_menu_permissions", None)
-    if cached is None:
-        roles = current_roles(user) if user.is_active else []
-        cached = frozenset(code for role in roles for code in role.permissions or [])
-        user._burgh_menu_permissions = cached  # type: ignore[attr-defined]
-    return cached
+    """The codes `user`'s roles grant today, for choosing which links a page shows: read once
+    per request with everything else about the user (`granted`), so a page's menu costs no
+    query of its own however many links it weighs."""
+    return granted(user) if user.is_active else frozenset()
 
 
 def has_permission(user: User, code: str, *, on: date | None = None) -> bool:

@@ -14,6 +14,11 @@ from burgh.identity.models import AccessLogEntry, Purpose
 from burgh.identity.policy.kinds import RecordKind
 from burgh.identity.policy.viewer import Viewer
 
+# Refusals to write once the request is over (`refusals_outlast_rollback`).
+_after_rollback: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "burgh_refusals_after_rollback", default=None
+)
+
 
 def log_access(
     viewer: Viewer,
@@ -77,11 +82,6 @@ def refusals_outlast_rollback() -> Iterator[None]:
         _after_rollback.reset(token)
         for write in kept:
             write()
-
-
-_after_rollback: ContextVar[list[Callable[[], None]] | None] = ContextVar(
-    "burgh_refusals_after_rollback", default=None
-)
 
 
 def _write(
