@@ -19,6 +19,7 @@ from burgh.cases import fields as case_fields
 from burgh.cases.models import Case, CaseType, EntryKind
 from burgh.cases.services import QueueFilter
 from burgh.cases.services.clock import policy_of
+from burgh.cases.services.exports import EXPORT_COLUMNS
 from burgh.cases.sla import describe_policy
 from burgh.core.errors import InvalidCursorError, InvalidInputError
 from burgh.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -37,26 +38,15 @@ LINK = {"description": 'The next page, as `<url>; rel="next"`.', "schema": {"typ
 LOCATION = {"description": "Where the new case can be read.", "schema": {"type": "string"}}
 
 # The policy names what a reader may see of a case (cases.access.CASE_FIELDS); these are the
-# JSON keys each of those fields opens. `id` and `version` are always sent.
+# JSON keys each of those fields opens: an export's columns (services.exports.EXPORT_COLUMNS,
+# named as here), and what only a JSON answer can hold. `id` and `version` are always sent.
+_ONLY_IN_JSON: dict[str, tuple[str, ...]] = {
+    "status": ("status_label",),
+    "sla": ("sla_at_risk_at",),
+    "work": ("parent_id", "merged_into_id", "parties", "links", "tasks", "decisions"),
+}
 FIELD_KEYS: dict[str, tuple[str, ...]] = {
-    "reference": ("reference",),
-    "case_type": ("case_type",),
-    "status": ("status", "status_label", "stage", "outcome", "closed_at"),
-    "priority": ("priority",),
-    "team": ("team",),
-    "owner": ("owner",),
-    "received_at": ("received_at",),
-    "sla": ("sla_state", "sla_due_at", "sla_at_risk_at"),
-    "title": ("title",),
-    "description": ("description",),
-    "data": ("data",),
-    "subject": ("subject_person_id",),
-    "location": ("uprn", "address", "latitude", "longitude"),
-    "reporter": ("reporter",),
-    "work": (
-        *("channel", "external_ref", "outcome_note", "parent_id", "merged_into_id"),
-        *("parties", "links", "tasks", "decisions"),
-    ),
+    name: (*columns, *_ONLY_IN_JSON.get(name, ())) for name, columns in EXPORT_COLUMNS.items()
 }
 ALWAYS = ("id", "version")
 
