@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "burgh.people",
     "burgh.staff",
     "burgh.cases",
+    "burgh.flows",
     "burgh.demo",
 ]
 

@@ -145,6 +145,7 @@ ROLES = (
             "identity.manage_roles",
             "core.view_audit",
             "cases.manage_case_types",
+            "flows.deploy",
         ),
         requires_mfa=True,
     ),
