@@ -13,6 +13,7 @@ urlpatterns = [
     path("access/", include("burgh.identity.access_urls")),
     path("staff/", include("burgh.staff.urls")),
     path("cases/", include("burgh.cases.urls")),
+    path("flows/", include("burgh.flows.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include("burgh.staff.scim.urls")),
     path("open311/v2/", include("burgh.cases.open311.urls")),

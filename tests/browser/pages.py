@@ -12,6 +12,7 @@ from enum import StrEnum
 from tests.browser import (
     access_data,
     cases_data,
+    flows_data,
     index_data,
     people_data,
     places_data,
@@ -972,5 +973,28 @@ PAGES += [
         error_form={"code": "Not A Code", "name": ""},
         expect_text=("Upload a letter template", "What a template may use"),
         given=_CASES,
+    ),
+    # Process flows (administrators and process analysts)
+    Page(
+        "flows:processes",
+        State.SIGNED_IN,
+        "Process flows: deployed processes and decision tables",
+        expect_text=("Process flows", "Pothole repair", "pothole_priority"),
+        given=flows_data.deployed,
+    ),
+    Page(
+        "flows:deploy",
+        State.SIGNED_IN,
+        "Deploy BPMN and DMN files, with the actions a service task may call",
+        expect_text=("Deploy process flows", "create_task", "request_authorisation"),
+        given=flows_data.analyst,
+    ),
+    Page(
+        "flows:process",
+        State.SIGNED_IN,
+        "A process's versions and files",
+        args=("pothole",),
+        expect_text=("Pothole repair", "pothole.bpmn"),
+        given=flows_data.deployed,
     ),
 ]

@@ -324,6 +324,7 @@ def _method_not_allowed_as_problem(
 
 def _mount_routers() -> None:
     from burgh.cases.api import router as cases_router
+    from burgh.flows.api import router as flows_router
     from burgh.identity.api import router as identity_router
     from burgh.people.api import router as people_router
     from burgh.places.api import router as places_router
@@ -332,6 +333,7 @@ def _mount_routers() -> None:
     api.add_router("/people", people_router)
     api.add_router("/places", places_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/flows", flows_router)
 
 
 _mount_routers()

@@ -31,6 +31,7 @@ from burgh.cases.sla import describe_policy
 from burgh.core.errors import BurghError, InvalidInputError, StaleVersionError
 from burgh.core.forms import PageForm, add_service_errors
 from burgh.core.views import not_found
+from burgh.flows import services as flows
 from burgh.identity.models import Team, User
 from burgh.identity.permissions import has_permission
 
@@ -129,7 +130,8 @@ def case_types(request: HttpRequest, user: User) -> HttpResponse:
         }
         for case_type in CaseType.objects.order_by("service", "name")
     ]
-    return render(request, "cases/types/list.html", {"rows": rows})
+    context = {"rows": rows, "may_manage_flows": flows.may_deploy(user)}
+    return render(request, "cases/types/list.html", context)
 
 
 def _question(question: case_fields.CaseField, by_name: Mapping[str, Any]) -> str:

@@ -133,7 +133,7 @@ def read(files: Sequence[tuple[str, bytes]], lookup: Lookup = lambda kind, key: 
         problems.append(Problem(name, "-", "two files have this name: rename one"))
     for tree in trees:
         (_check_bpmn if tree.kind == "bpmn" else _check_dmn)(tree.name, tree.root, problems)
-    deployed = _references(trees, lookup, problems) if not problems else []
+    deployed = _references(trees, lookup, problems)
     if problems:
         raise DefinitionError(problems)
     return _specs(trees, deployed)

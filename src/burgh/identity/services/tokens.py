@@ -41,6 +41,8 @@ SCOPES: dict[str, str] = {
         "Log new cases and work on them (notes, documents, status, allocation, closing), as "
         "far as your role allows."
     ),
+    "flows:read": "Read the deployed process flows and decision tables, and their files.",
+    "flows:write": "Deploy process flows and decision tables, if your role may.",
     "open311": (
         "Report problems and follow them through the Open311 GeoReport v2 endpoint at "
         "/open311/v2 (the token is sent as `api_key`)."

@@ -1,0 +1,14 @@
+"""Process flow pages, under /flows/."""
+
+from django.urls import path
+
+from burgh.flows import pages
+
+app_name = "flows"
+
+urlpatterns = [
+    path("", pages.processes, name="processes"),
+    path("deploy/", pages.deploy, name="deploy"),
+    path("processes/<str:key>/", pages.process, name="process"),
+    path("processes/<str:key>/v<int:number>.bpmn", pages.process_file, name="process-file"),
+]
