@@ -233,7 +233,7 @@ class DecisionOut(Schema):
     summary: str
     reasons: str
     state: str = Field(description="recorded, awaiting, authorised, refused or withdrawn.")
-    proposed_by_id: UUID
+    proposed_by_id: UUID | None
     proposed_at: datetime
     decided_by_id: UUID | None
     decided_at: datetime | None

@@ -5,3 +5,9 @@ class FlowsConfig(AppConfig):
     name = "burgh.flows"
     label = "flows"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from burgh.core import sweeps
+        from burgh.flows.services import sweep_timers
+
+        sweeps.register("flows.timers", sweep_timers)

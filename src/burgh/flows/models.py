@@ -33,6 +33,7 @@ class ProcessDefinition(BurghModel):
     spec = models.JSONField()
     elements = models.PositiveIntegerField()
     calls = models.JSONField(default=list)
+    stages = models.JSONField(default=list, help_text="The stages a case moves through, in order.")
 
     class Meta:
         ordering = ["key", "-number"]
@@ -62,3 +63,104 @@ class DecisionDefinition(BurghModel):
 
     def __str__(self) -> str:
         return f"{self.key} v{self.number}"
+
+
+class ProcessInstance(BurghModel):
+    """A case's process: which version it runs and where it is. One per case."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Finished"
+        FAILED = "failed", "Stopped by an error"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="process")
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    # SpiffWorkflow's JSON of the running workflow, without the definition's specification.
+    state = models.JSONField(default=dict)
+    stage = models.CharField(max_length=200, blank=True)
+    # When the earliest timer falls due: the timer sweep's index.
+    next_timer_at = models.DateTimeField(null=True, blank=True)
+    # The messages and signals it waits for, by name.
+    waiting_for = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_timer_at"],
+                name="flows_instance_timer",
+                condition=models.Q(status="running", next_timer_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition} for case {self.case_id}"
+
+
+class ProcessTask(BurghModel):
+    """A user task of a case's process waiting for someone: on the case page and in its
+    team's queue, with its form, owner and due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To do"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "No longer needed"
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    # SpiffWorkflow's id of the task, and the user task's id in the BPMN file.
+    task_id = models.UUIDField()
+    element = models.CharField(max_length=200)
+    name = models.CharField(max_length=300)
+    form = models.JSONField(default=list, help_text="The form's fields, as the page shows them.")
+    team = models.ForeignKey(
+        "identity.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answers = models.JSONField(default=dict, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "task_id"], name="flows_task_once")
+        ]
+        indexes = [
+            models.Index(fields=["team", "due_at"], name="flows_task_team_open",
+                         condition=models.Q(status="open")),
+            models.Index(fields=["case", "status"], name="flows_task_case"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecisionRecord(models.Model):
+    """One evaluation of a decision table in a case's process: its inputs, the rules that
+    fired and what it decided."""
+
+    id = models.BigAutoField(primary_key=True)
+    instance = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="decisions"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    element = models.CharField(max_length=200)
+    decision = models.CharField(max_length=200)
+    inputs = models.JSONField(default=dict)
+    rules = models.JSONField(default=list)
+    outputs = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.decision} at {self.element}"

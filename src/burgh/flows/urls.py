@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from burgh.flows import pages
+from burgh.flows import pages, work_pages
 
 app_name = "flows"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("deploy/", pages.deploy, name="deploy"),
     path("processes/<str:key>/", pages.process, name="process"),
     path("processes/<str:key>/v<int:number>.bpmn", pages.process_file, name="process-file"),
+    path("steps/<uuid:task_id>/", work_pages.task, name="task"),
 ]

@@ -235,5 +235,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BURGH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # SpiffWorkflow logs every task's change of state at INFO: a line per step of every
+        # case's process. The chronology is the record of a process; its warnings still show.
+        "spiff": {"level": "WARNING"},
+    },
 }

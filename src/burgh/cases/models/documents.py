@@ -16,8 +16,9 @@ class CaseDocument(BurghModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPLOAD)
     title = models.CharField(max_length=200)
     current_version = models.PositiveIntegerField(default=1)
+    # None: a process flow did it (burgh.flows), not a person.
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -43,8 +44,9 @@ class DocumentVersion(models.Model):
     sha256 = models.CharField(max_length=64)
     storage_key = models.CharField(max_length=100)
     scan = models.CharField(max_length=12, choices=Scan.choices)
+    # None: a process flow did it (burgh.flows), not a person.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
     note = models.CharField(max_length=300, blank=True)

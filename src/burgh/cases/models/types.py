@@ -72,6 +72,9 @@ class CaseType(BurghModel):
     duplicate_radius_m = models.PositiveIntegerField(default=0)
     retention_class = models.CharField(max_length=80, blank=True)
     statutory_timescale = models.CharField(max_length=300, blank=True)
+    # The process flow its cases run (a deployed BPMN process's key); each case starts the
+    # latest version when it is logged.
+    process_key = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["service", "name"]

@@ -79,8 +79,9 @@ class CaseTask(BurghModel):
     )
     due_on = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # None: a process flow did it (burgh.flows), not a person.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -115,8 +116,9 @@ class CaseDecision(BurghModel):
     summary = models.CharField(max_length=300)
     reasons = models.TextField()
     state = models.CharField(max_length=12, choices=State.choices)
+    # None: a process flow did it (burgh.flows), not a person.
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField()
     decided_by = models.ForeignKey(

@@ -42,6 +42,7 @@ from burgh.core.errors import InvalidInputError, NotFoundError
 from burgh.core.forms import PageForm
 from burgh.core.paging import paged
 from burgh.core.views import not_found
+from burgh.flows.work_pages import case_process
 from burgh.identity import policy
 from burgh.identity.models import User
 from burgh.people.pages import current_purpose
@@ -106,6 +107,7 @@ def case(request: HttpRequest, user: User, case_id: UUID) -> HttpResponse:
     context = summary_context(user, found)
     if "work" in found.fields:
         context.update(work_context(request, user, found, context["may_change"]))
+        context["process"] = case_process(found.case, may_change=context["may_change"])
     return render(request, "cases/case/case.html", context)
 
 

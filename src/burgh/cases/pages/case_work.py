@@ -266,7 +266,7 @@ def authorise_decision(
     rows = [
         ("Decision", decision.summary),
         ("Reasons", decision.reasons),
-        ("Proposed by", str(decision.proposed_by)),
+        ("Proposed by", str(decision.proposed_by or "The case's process")),
         ("State", decision.get_state_display()),
     ]
     step = Step(

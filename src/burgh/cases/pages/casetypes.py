@@ -109,6 +109,7 @@ def definition_of(case_type: CaseType) -> dict[str, Any]:
         "duplicate_radius_m": case_type.duplicate_radius_m,
         "retention_class": case_type.retention_class,
         "statutory_timescale": case_type.statutory_timescale,
+        "process": case_type.process_key,
     }
 
 
@@ -200,6 +201,7 @@ def case_type(request: HttpRequest, user: User, type_id: UUID) -> HttpResponse:
         ("Needs where it is", _yes(found.needs_location)),
         ("SLA", _sla(found)),
         ("Statutory timescale", found.statutory_timescale or "None"),
+        ("Process flow", found.process_key or "None"),
         ("Default team", found.default_team.name),
         ("Default priority", str(Priority(found.default_priority).label)),
         ("Allocation", str(Allocation(found.allocation).label)),

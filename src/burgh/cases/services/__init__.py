@@ -76,6 +76,7 @@ from burgh.cases.services.work import (
     raise_flag,
     record_decision,
     record_external_event,
+    record_process_step,
     remove_flag,
 )
 
@@ -130,6 +131,7 @@ __all__ = [
     "read_work",
     "record_decision",
     "record_external_event",
+    "record_process_step",
     "remove_flag",
     "reopen_case",
     "route",

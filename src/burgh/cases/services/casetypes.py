@@ -51,6 +51,7 @@ KNOWN_KEYS = {
     "default_priority",
     "allocation",
     "duplicate_radius_m",
+    "process",
     *STRINGS,
     *FLAGS,
 }
@@ -136,12 +137,25 @@ def check_definition(raw: Any) -> dict[str, Any]:
     if not isinstance(radius, int) or isinstance(radius, bool) or not 0 <= radius <= 5000:
         problems.add("#/duplicate_radius_m", "Give whole metres from 0 (same property) to 5000.")
     values["duplicate_radius_m"] = radius
+    values["process_key"] = _process(raw.get("process", ""), problems)
     if problems.errors:
         raise CaseTypeDefinitionError(
             f"The case type definition has {len(problems.errors)} problem(s).",
             errors=problems.errors,
         )
     return values
+
+
+def _process(raw: Any, problems: _Problems) -> str:
+    """The key of a deployed process flow, or "" for none."""
+    from burgh.flows.services import latest_process
+
+    if raw in ("", None):
+        return ""
+    if not isinstance(raw, str) or latest_process(raw) is None:
+        problems.add("#/process", f"No process flow {raw!r} is deployed: deploy it first.")
+        return ""
+    return raw
 
 
 def _statuses(raw: Any, problems: _Problems) -> list[dict[str, str]]:

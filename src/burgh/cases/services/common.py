@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from burgh.cases.access import CASE
 from burgh.cases.models import Case, ChronologyEntry, EntryKind
+from burgh.core import context
 from burgh.core.changes import record_change
 from burgh.core.concurrency import check_version as refuse_stale
 from burgh.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
@@ -130,11 +131,18 @@ def chronicle(
         summary=summary[:500],
         detail=dict(detail or {}),
         actor=by,
-        actor_label=str(by) if by is not None else "Burgh",
+        actor_label=str(by) if by is not None else system_label(),
         significant=significant,
         ref_type=(ref._meta.model_name or "") if ref is not None else "",
         ref_id=str(ref.pk) if ref is not None else "",
     )
+
+
+def system_label() -> str:
+    """Who the chronology says did what no person did: a process flow names itself (it acts
+    on the "flow" channel), anything else is Burgh."""
+    acting = context.current()
+    return acting.actor_label if acting.channel == "flow" and acting.actor_label else "Burgh"
 
 
 def announce(case: Case, verb: str, detail: dict[str, Any], *, by: User | None) -> None:

@@ -90,7 +90,7 @@ def _version(
     inspected: Any,
     key: str,
     scanned: str,
-    by: User,
+    by: User | None,
     *,
     note: str,
 ) -> DocumentVersion:
@@ -248,8 +248,9 @@ def letter_templates_for(case: Case) -> list[LetterTemplate]:
     return list(LetterTemplate.objects.filter(active=True, case_types=case.case_type))
 
 
-def letter_context(case: Case, by: User) -> dict[str, Any]:
-    """What a letter about `case`, written by `by`, can say."""
+def letter_context(case: Case, by: User | None) -> dict[str, Any]:
+    """What a letter about `case`, written by `by`, can say. A process flow's letter (`by`
+    None) is signed by the case's owner, or by its team when nobody owns it."""
     case_type = case.case_type
     definition = case_fields.check_definition(case_type.fields)
     details = {
@@ -284,17 +285,23 @@ def letter_context(case: Case, by: User) -> dict[str, Any]:
             "details": details,
         },
         "person": person,
-        "officer": {"name": by.full_name, "email": by.email, "team": str(case.team)},
+        "officer": _officer(by or case.owner, case),
         "council": {"name": council_name()},
         "today": _day(timezone.now()),
     }
+
+
+def _officer(officer: User | None, case: Case) -> dict[str, str]:
+    if officer is None:
+        return {"name": str(case.team), "email": "", "team": str(case.team)}
+    return {"name": officer.full_name, "email": officer.email, "team": str(case.team)}
 
 
 def _day(at: Any) -> str:
     return f"{timezone.localtime(at):%-d %B %Y}"
 
 
-def generate_letter(by: User, case_id: Any, template_code: str) -> CaseDocument:
+def generate_letter(by: User | None, case_id: Any, template_code: str) -> CaseDocument:
     """Fill a letter template with the case's data and keep it on the case as a document."""
     require(by, CHANGE_CASE, "write letters")
     with transaction.atomic():

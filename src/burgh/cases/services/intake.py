@@ -187,6 +187,11 @@ def intake(
             by=by,
         )
         give_automatically(case, chosen)
+        if case_type.process_key:
+            # The case's process starts with it (burgh.flows), or neither is saved.
+            from burgh.flows.services import start_for_case
+
+            start_for_case(case)
     return IntakeResult(case, duplicates)
 
 

@@ -127,7 +127,7 @@ def edit_note(by: User, note_id: Any, body: str, *, expected_version: int) -> Ca
 
 
 def add_task(
-    by: User,
+    by: User | None,
     case_id: Any,
     title: str,
     *,
@@ -197,8 +197,11 @@ def finish_task(by: User, task_id: Any, *, done: bool = True, note: str = "") ->
     return task
 
 
-def record_decision(by: User, case_id: Any, kind: str, summary: str, reasons: str) -> CaseDecision:
-    """Record a decision; a kind that needs a manager waits for a second person to authorise."""
+def record_decision(
+    by: User | None, case_id: Any, kind: str, summary: str, reasons: str
+) -> CaseDecision:
+    """Record a decision; a kind that needs a manager waits for a second person to authorise.
+    `by` None is a process flow proposing it: any manager of the team may authorise it."""
     require(by, CHANGE_CASE, "record decisions")
     summary = text(summary, "#/summary", "the decision", limit=300)
     reasons = text(reasons, "#/reasons", "the reasons for the decision", limit=20_000)
@@ -278,6 +281,14 @@ def authorise_decision(
             "decision_authorised" if approve else "decision_refused",
             {"decision": str(decision.pk), "proposed_by": str(decision.proposed_by_id)},
             by=by,
+        )
+        # A process flow that asked for the authorisation (request_authorisation) waits for it.
+        from burgh.flows.services import deliver_message
+
+        deliver_message(
+            case.pk,
+            "decision_authorised",
+            {"decision": str(decision.pk), "kind": decision.kind, "approved": approve},
         )
     return decision
 
@@ -461,3 +472,21 @@ def record_external_event(
         )
         announce(case, "event_recorded", {"source": source, "entry": entry.pk}, by=by)
     return entry
+
+
+def record_process_step(
+    case_id: Any,
+    summary: str,
+    *,
+    by: User | None = None,
+    detail: dict[str, Any] | None = None,
+    significant: bool = False,
+) -> ChronologyEntry:
+    """Put a step of the case's process flow on its chronology (a step done, a decision
+    table's verdict, a timer that fired). The flow's own services call this, having checked
+    whoever acted; `by` None is the flow acting on its own."""
+    with transaction.atomic():
+        case = case_to_change(None, case_id)
+        return chronicle(
+            case, "flow", summary, by=by, detail=dict(detail or {}), significant=significant
+        )

@@ -62,8 +62,10 @@ ACTIONS: dict[str, Action] = {
         Action(
             "request_authorisation",
             "Record a decision on the case that a manager must authorise (the two-person "
-            "rule); the process waits for the authorisation as a message named after it.",
+            "rule). When a manager authorises or refuses it, the case's process gets the "
+            "message 'decision_authorised', with `approved` true or false.",
             (
+                ActionInput("kind", "The case type's decision kind, like 'section-decision'."),
                 ActionInput("decision", "What is decided, in a sentence."),
                 _optional("detail", "The reasoning a manager reads before authorising."),
             ),
@@ -75,15 +77,6 @@ ACTIONS: dict[str, Action] = {
             (
                 ActionInput("name", "The event's name, like 'inspection.done'."),
                 _optional("data", "A dictionary of values the event carries."),
-            ),
-        ),
-        Action(
-            "call_webhook",
-            "Send the case's reference and the given data to a webhook the council's IT team "
-            "has registered, signed as Standard Webhooks.",
-            (
-                ActionInput("webhook", "The registered webhook's name."),
-                _optional("data", "A dictionary of values sent with the case's reference."),
             ),
         ),
     )

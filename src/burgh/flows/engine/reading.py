@@ -63,6 +63,10 @@ class ReadProcess:
     spec: dict[str, Any]
     elements: int
     calls: tuple[str, ...]
+    # The stages a case moves through, in order (flow nodes' `stage` property).
+    stages: tuple[str, ...]
+    # The teams user tasks name (Candidate groups), with the task's id, for the deployer to check.
+    teams: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -276,7 +280,14 @@ def _check_bpmn(name: str, root: Any, problems: list[Problem]) -> None:
                 "it names no decision: set its implementation to DMN and its "
                 "decision reference to a decision table's id",
             )
-        elif local == "userTask":
+        elif local == "userTask" and element.get(camunda_tag("dueDate")):
+            due = element.get(camunda_tag("dueDate")).strip()
+            if not ISO_8601.match(due) or not due.startswith("P"):
+                refuse(
+                    element,
+                    f"its due date {due!r} is not an ISO 8601 duration like P1D, PT24H or P1M",
+                )
+        if local == "userTask":
             for form_field in element.iter(camunda_tag("formField")):
                 kind = form_field.get("type") or ""
                 if kind not in FORM_FIELD_TYPES:
@@ -425,6 +436,8 @@ def _specs(trees: list[Tree], deployed: list[Deployed]) -> Reading:
                     },
                     elements=sum(1 for _ in _flow_nodes(process)),
                     calls=tuple(sorted(subprocesses)),
+                    stages=tuple(_stages(process)),
+                    teams=tuple(sorted(_teams(tree.root))),
                 )
             )
     except ValidationException as error:
@@ -448,6 +461,42 @@ def _add(parser: BurghParser, kind: str, root: Any, name: str) -> None:
 def _message(error: Exception) -> str:
     text = str(error.args[0] if error.args else error)
     return text[:1].lower() + text[1:] if text else "cannot be read"
+
+
+def stage_of(element: Any) -> str:
+    """A flow node's `stage` property (Camunda Modeler: Extension properties), or ""."""
+    for found in element.iter(camunda_tag("property")):
+        if found.get("name") == "stage" and (found.get("value") or "").strip():
+            return str(found.get("value")).strip()
+    return ""
+
+
+def _stages(process: Any) -> list[str]:
+    """The stages of a process in the order a case meets them: along its sequence flows from
+    its start events, then any node not reached that way (an event sub-process's)."""
+    nodes = {node.get("id"): node for node in _flow_nodes(process) if node.get("id")}
+    following: dict[str, list[str]] = {}
+    for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
+        following.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+    order = [key for key, node in nodes.items() if _local(node) == "startEvent"]
+    seen = set(order)
+    for key in order:  # grows as it goes: a breadth-first walk
+        for after in following.get(key, []):
+            if after not in seen:
+                seen.add(after)
+                order.append(after)
+    order.extend(key for key in nodes if key not in seen)
+    stages = (stage_of(nodes[key]) for key in order if key in nodes)
+    return list(dict.fromkeys(stage for stage in stages if stage))
+
+
+def _teams(root: Any) -> set[tuple[str, str]]:
+    found = set()
+    for task in root.iter(f"{{{BPMN}}}userTask"):
+        team = (task.get(camunda_tag("candidateGroups")) or "").split(",")[0].strip()
+        if team:
+            found.add((team, _element(task)))
+    return found
 
 
 FLOW_NODES = {

@@ -1,9 +1,10 @@
-"""SpiffWorkflow, taught Burgh's service task: a named action with expression inputs.
+"""SpiffWorkflow, taught Burgh's tasks: actions, recorded decisions and assigned work.
 
 `BurghParser` reads BPMN as Camunda Modeler writes it (forms, decision references, multi-
-instance collections in the `camunda:` namespace) and DMN; a `serviceTask` becomes an
-`ActionTask` naming one of `actions.ACTIONS` by its external topic. `SERIALIZER` turns specs
-and running workflows into JSON and back, ActionTask included.
+instance collections in the `camunda:` namespace) and DMN. A `serviceTask` becomes an
+`ActionTask` naming one of `actions.ACTIONS` by its external topic; a `businessRuleTask` a
+`DecisionTask` that reports which rules fired; a `userTask` keeps its team, assignee and due
+date. `SERIALIZER` turns specs into JSON and back, these included.
 """
 
 from typing import Any
@@ -12,10 +13,17 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import (
+    CAMUNDA_MODEL_NS,
+    BusinessRuleTaskParser,
+    CamundaTaskParser,
+    UserTaskParser,
+)
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-
-from burgh.flows.engine import expressions
+from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 
 class ActionTask(ServiceTask):  # type: ignore[misc]
@@ -30,12 +38,40 @@ class ActionTask(ServiceTask):  # type: ignore[misc]
         self.parameters = parameters
 
     def _run_hook(self, task: Any) -> bool:
-        values = {
-            name: expressions.evaluate(text, task.data) for name, text in self.parameters.items()
-        }
+        # Through the script engine, so a failing input names this task.
+        evaluate = task.workflow.script_engine.evaluate
+        values = {name: evaluate(task, text) for name, text in self.parameters.items()}
         result = task.workflow.script_engine.call_service(task, action=self.action, inputs=values)
         if result is not None:
             task.data[f"{self.bpmn_id}_result"] = result
+        return True
+
+
+class DecisionTask(BusinessRuleTask):  # type: ignore[misc]
+    """A business rule task that tells the script engine which rules fired on which inputs,
+    so every evaluation is on the record (`ProcessEngine.decided`)."""
+
+    def _run_hook(self, task: Any) -> bool:
+        engine = self.dmnEngine
+        table = engine.decision_table
+        evaluate = task.workflow.script_engine.evaluate
+        fired = engine.decide(task)
+        if table.hit_policy == "COLLECT":
+            result: dict[str, Any] = {}
+            for rule in fired:
+                for key, value in rule.output_as_dict(task).items():
+                    result.setdefault(key, []).append(value)
+        else:
+            result = dict(fired[0].output_as_dict(task)) if fired else {}
+        task.data = DeepMerge.merge(task.data, result)
+        inputs = {
+            given.label or given.expression: evaluate(task, given.expression)
+            for given in table.inputs
+        }
+        rules = [
+            {"id": rule.id, "row": rule.row_number, "note": rule.description} for rule in fired
+        ]
+        task.workflow.script_engine.decided(task, inputs, rules, result)
         return True
 
 
@@ -70,9 +106,43 @@ class ActionTaskParser(CamundaTaskParser):  # type: ignore[misc]
         )
 
 
+class DecisionTaskParser(BusinessRuleTaskParser):  # type: ignore[misc]
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        found: dict[str, Any] = super().parse_extensions(node)
+        found["decision"] = self.get_decision_ref(self.node)
+        return found
+
+    def create_task(self) -> DecisionTask:
+        reference = self.get_decision_ref(self.node)
+        engine = self.process_parser.parser.get_engine(reference, self.node)
+        return DecisionTask(self.spec, self.bpmn_id, dmnEngine=engine, **self.bpmn_attributes)
+
+
+class WorkParser(UserTaskParser):  # type: ignore[misc]
+    """A user task, with who does it and by when among its extensions: `team` (a team's slug,
+    from Candidate groups), `assignee` (an email, or `owner` for the case's owner) and `due`
+    (an ISO 8601 duration from when the task is ready, like P1D or PT24H)."""
+
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        found: dict[str, Any] = super().parse_extensions(node)
+        for name, attribute in (("team", "candidateGroups"), ("assignee", "assignee")):
+            value = (self.node.get(camunda_tag(attribute)) or "").split(",")[0].strip()
+            if value:
+                found[name] = value
+        due = (self.node.get(camunda_tag("dueDate")) or "").strip()
+        if due:
+            found["due"] = due
+        return found
+
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+
 class BurghParser(CamundaParser):  # type: ignore[misc]
     OVERRIDE_PARSER_CLASSES = CamundaParser.OVERRIDE_PARSER_CLASSES | {
-        "{http://www.omg.org/spec/BPMN/20100524/MODEL}serviceTask": (ActionTaskParser, ActionTask)
+        f"{{{BPMN}}}serviceTask": (ActionTaskParser, ActionTask),
+        f"{{{BPMN}}}businessRuleTask": (DecisionTaskParser, DecisionTask),
+        f"{{{BPMN}}}userTask": (WorkParser, UserTask),
     }
 
 
@@ -84,5 +154,9 @@ class ActionTaskConverter(BpmnTaskSpecConverter):  # type: ignore[misc]
         return found
 
 
-CONFIG = {**CAMUNDA_CONFIG, ActionTask: ActionTaskConverter}
+CONFIG = {
+    **CAMUNDA_CONFIG,
+    ActionTask: ActionTaskConverter,
+    DecisionTask: BaseBusinessRuleTaskConverter,
+}
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CONFIG))

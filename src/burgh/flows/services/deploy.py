@@ -15,7 +15,7 @@ from burgh.core import audit, events
 from burgh.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from burgh.flows.engine.reading import DefinitionError, Deployed, Problem, read
 from burgh.flows.models import DecisionDefinition, Deployment, ProcessDefinition
-from burgh.identity.models import User
+from burgh.identity.models import Team, User
 from burgh.identity.permissions import has_permission
 
 DEPLOY = "flows.deploy"
@@ -78,6 +78,15 @@ def deploy_definitions(
         reading = read(files, _deployed)
     except DefinitionError as error:
         raise DeploymentRefusedError(error.problems) from error
+    named = {(slug, element, p.file) for p in reading.processes for slug, element in p.teams}
+    known = set(Team.objects.filter(slug__in={n[0] for n in named}).values_list("slug", flat=True))
+    unknown = [
+        Problem(file, element, f"its candidate group {slug!r} is not a team's slug")
+        for slug, element, file in sorted(named)
+        if slug not in known
+    ]
+    if unknown:
+        raise DeploymentRefusedError(unknown)
     with transaction.atomic():
         result = DeployResult(None)
         decisions, processes = [], []
@@ -121,6 +130,7 @@ def deploy_definitions(
                     spec=process.spec,
                     elements=process.elements,
                     calls=list(process.calls),
+                    stages=list(process.stages),
                 )
             )
         versions = [f"{made.key} v{made.number}" for made in result.created]

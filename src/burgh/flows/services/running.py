@@ -1,0 +1,486 @@
+"""Running a case's process flow: started when the case is logged, advanced when someone
+completes one of its user tasks, when a message reaches it and when a timer falls due.
+
+Each advance runs in the caller's transaction and goes as far as the process can on its own
+(gateways, scripts, decision tables, Burgh's actions), then saves where it is: its state, the
+user tasks now waiting (on the case page and in the team's queue), its stage, its next timer.
+What happens lands on the case's chronology. A step that fails (an action refused, an
+expression that breaks) changes nothing it began: the process stops there, saying where and
+why, for a team leader to see, and the case's own work goes on.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from burgh.cases import services as cases
+from burgh.cases.access import CASE
+from burgh.cases.calendar import SlaUnit, WorkingCalendar
+from burgh.cases.models import Case
+from burgh.core import context, events
+from burgh.core.errors import BurghError, ConflictError, InvalidInputError, NotFoundError
+from burgh.flows.engine import runtime
+from burgh.flows.engine.expressions import ExpressionError
+from burgh.flows.models import DecisionRecord, ProcessDefinition, ProcessInstance, ProcessTask
+from burgh.flows.services.deploy import latest_process
+from burgh.flows.services.forms import clean_answers, describe_answers, form_of
+from burgh.identity import policy
+from burgh.identity.models import AccessLogEntry, Purpose, Team, User
+
+CHANNEL = "flow"
+EVENT_NAME_PARTS = 2
+# How many instances one pass of the timer sweep takes on; the rest wait for the next pass.
+SWEEP_BATCH = 200
+
+
+def _label(definition: ProcessDefinition) -> str:
+    return f"Process flow {definition.name} (version {definition.number})"
+
+
+def _case_data(case: Case) -> dict[str, Any]:
+    """What a process's expressions know of its case when it starts."""
+    return {
+        "case": {
+            "reference": case.reference,
+            "type": case.case_type.code,
+            "status": case.status,
+            "priority": case.priority,
+            "answers": dict(case.data),
+        }
+    }
+
+
+class _Run:
+    """One advance of one instance: its script engine, with the actions it runs."""
+
+    def __init__(self, instance: ProcessInstance) -> None:
+        self.instance = instance
+        self.case = instance.case
+        self.label = _label(instance.definition)
+        self.engine = runtime.ProcessEngine(self._perform)
+
+    def acting(self) -> Any:
+        return context.acting(channel=CHANNEL, actor_label=self.label, actor_id="")
+
+    def _perform(self, task: Any, action: str, inputs: dict[str, Any]) -> Any:
+        with self.acting():
+            return ACTIONS[action](self.case, inputs)
+
+    def advance(self, workflow: Any, *, before: Callable[[Any], None] | None = None) -> None:
+        """Do `before` (completing a task, delivering an event) and go as far as the process
+        can; save where it is, or, if a step fails, record where and why and keep the rest."""
+        waiting_timers = _waiting_timers(workflow)
+        try:
+            with transaction.atomic():
+                if before is not None:
+                    before(workflow)
+                workflow.do_engine_steps()
+                self._decisions()
+        except (SpiffWorkflowException, BurghError, ExpressionError) as error:
+            self._fail(error)
+            return
+        for task_id, name in waiting_timers.items():
+            fired = workflow.get_task_from_id(task_id)
+            if fired is None or fired.has_state(TaskState.COMPLETED):
+                cases.record_process_step(self.case.pk, f"Timer fell due: {name}", by=None)
+        self._keep(workflow)
+
+    def _decisions(self) -> None:
+        now = timezone.now()
+        for decided in self.engine.decisions:
+            spec = decided.task.task_spec
+            key = (spec.extensions or {}).get("decision") or spec.dmnEngine.decision_table.id
+            DecisionRecord.objects.create(
+                instance=self.instance,
+                case=self.case,
+                at=now,
+                element=spec.bpmn_id,
+                decision=key,
+                inputs=_plain(decided.inputs),
+                rules=decided.rules,
+                outputs=_plain(decided.outputs),
+            )
+            given = ", ".join(f"{name} {value!r}" for name, value in decided.inputs.items())
+            fired = ", ".join(f"row {rule['row']} ({rule['id']})" for rule in decided.rules)
+            result = ", ".join(f"{name} = {value!r}" for name, value in decided.outputs.items())
+            cases.record_process_step(
+                self.case.pk,
+                f"Decided {spec.bpmn_name or spec.bpmn_id}: {result or 'no result'} "
+                f"(rule {fired or 'none'} fired for {given or 'no inputs'})",
+                detail={"decision": key, "inputs": _plain(decided.inputs),
+                        "rules": decided.rules, "outputs": _plain(decided.outputs)},
+            )  # fmt: skip
+        self.engine.decisions.clear()
+
+    def _fail(self, error: Exception) -> None:
+        where = getattr(getattr(error, "task", None), "task_spec", None)
+        element = getattr(where, "bpmn_id", None) or "-"
+        reason = getattr(error, "detail", None) or str(error)
+        instance = self.instance
+        instance.status = ProcessInstance.Status.FAILED
+        instance.failure = f"{element}: {reason}"
+        instance.version += 1
+        instance.save(update_fields=["status", "failure", "version", "updated_at"])
+        cases.record_process_step(
+            self.case.pk,
+            f"The process stopped at {getattr(where, 'bpmn_name', None) or element}: {reason}",
+            significant=True,
+        )
+        events.emit(
+            "gov.burgh.flows.instance.failed",
+            f"cases/case/{self.case.pk}",
+            {"case": self.case.reference, "element": element, "reason": reason},
+        )
+
+    def _keep(self, workflow: Any) -> None:
+        instance = self.instance
+        self._tasks(workflow)
+        instance.stage = _stage(instance.definition, workflow) or instance.stage
+        instance.next_timer_at = runtime.next_timer(workflow)
+        instance.waiting_for = sorted(
+            f"{pending.event_type}:{pending.name}"
+            for pending in workflow.waiting_events()
+            if pending.event_type in {"MessageEventDefinition", "SignalEventDefinition"}
+        )
+        if workflow.is_completed():
+            instance.status = ProcessInstance.Status.COMPLETED
+            instance.ended_at = timezone.now()
+            cases.record_process_step(self.case.pk, f"{instance.definition.name} finished")
+        instance.state = runtime.dump(workflow)
+        instance.version += 1
+        instance.save()
+
+    def _tasks(self, workflow: Any) -> None:
+        """Open a ProcessTask for each user task now ready; close those that went away (a
+        boundary event interrupted them, a branch was cancelled)."""
+        ready = {task.id: task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        waiting = ProcessTask.objects.filter(instance=self.instance, status=ProcessTask.Status.OPEN)
+        for row in waiting:
+            if row.task_id not in ready:
+                row.status = ProcessTask.Status.CANCELLED
+                row.version += 1
+                row.save(update_fields=["status", "version", "updated_at"])
+                cases.record_process_step(self.case.pk, f"No longer needed: {row.name}")
+        known = set(
+            ProcessTask.objects.filter(instance=self.instance, task_id__in=list(ready)).values_list(
+                "task_id", flat=True
+            )
+        )
+        for task_id, task in ready.items():
+            if task_id not in known:
+                self._open(task)
+
+    def _open(self, task: Any) -> ProcessTask:
+        spec = task.task_spec
+        wanted = getattr(spec, "extensions", None) or {}
+        team = self.case.team
+        if wanted.get("team"):
+            team = Team.objects.filter(slug=wanted["team"]).first() or team
+        owner = None
+        assignee = wanted.get("assignee", "")
+        if assignee == "owner":
+            owner = self.case.owner
+        elif assignee:
+            owner = User.objects.filter(email__iexact=assignee, is_active=True).first()
+        due_at = None
+        if wanted.get("due"):
+            due_at = timezone.now() + _duration(wanted["due"])
+        created = ProcessTask.objects.create(
+            instance=self.instance,
+            case=self.case,
+            task_id=task.id,
+            element=spec.bpmn_id,
+            name=spec.bpmn_name or spec.bpmn_id,
+            form=form_of(spec),
+            team=team,
+            owner=owner,
+            due_at=due_at,
+        )
+        due = f", due {timezone.localtime(due_at):%-d %B %Y %H:%M}" if due_at else ""
+        who = f" for {owner}" if owner else (f" for {team}" if team else "")
+        cases.record_process_step(self.case.pk, f"Waiting{who}{due}: {created.name}")
+        return created
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as JSON keeps them (dates as ISO text)."""
+    return {
+        str(k): v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()
+    }
+
+
+def _duration(text: str) -> timedelta:
+    parsed = TimerEventDefinition.parse_iso_duration(text)
+    return TimerEventDefinition.get_timedelta_from_start(parsed, timezone.now())  # type: ignore[no-any-return]
+
+
+def _waiting_timers(workflow: Any) -> dict[UUID, str]:
+    return {
+        task.id: task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        for task in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+    }
+
+
+def _stage(definition: ProcessDefinition, workflow: Any) -> str:
+    """The stage of the process's live tasks (the earliest, in the process's order of
+    stages), or of the last task done when nothing is live."""
+    order = {stage: n for n, stage in enumerate(definition.stages)}
+    live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    stages = [
+        (task.task_spec.extensions or {}).get("stage", "")
+        for task in live
+        if getattr(task.task_spec, "extensions", None)
+    ]
+    stages = [stage for stage in stages if stage in order]
+    if stages:
+        return str(min(stages, key=order.__getitem__))
+    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    done.sort(key=lambda task: task.last_state_change)
+    for task in reversed(done):
+        stage = (getattr(task.task_spec, "extensions", None) or {}).get("stage", "")
+        if stage in order:
+            return str(stage)
+    return ""
+
+
+def _locked(instance_id: Any) -> ProcessInstance:
+    return (
+        ProcessInstance.objects.select_for_update()
+        .select_related("definition", "case__case_type", "case__team", "case__owner")
+        .get(pk=instance_id)
+    )
+
+
+def start_for_case(case: Case) -> ProcessInstance | None:
+    """Start the latest version of the process the case's type runs, if it runs one (in the
+    intake's transaction)."""
+    key = case.case_type.process_key
+    definition = latest_process(key) if key else None
+    if definition is None:
+        return None
+    instance = ProcessInstance.objects.create(case=case, definition=definition)
+    run = _Run(instance)
+    cases.record_process_step(case.pk, f"{run.label} started")
+    workflow = runtime.start(definition, run.engine, _case_data(case))
+    run.advance(workflow)
+    return instance
+
+
+def _may_work(by: User, case_id: Any) -> None:
+    """Refused, as changing the case would be, unless `by` may change the case."""
+    viewer = policy.viewer_for(by)
+    kind = policy.get(CASE)
+    decision = policy.why(viewer, kind, case_id, action=policy.Action.CHANGE)
+    policy.log_access(
+        viewer,
+        kind,
+        [(case_id, None)],
+        action=AccessLogEntry.Action.CHANGED,
+        purpose=Purpose.SERVICE_DELIVERY,
+        allowed=decision.allowed,
+        rule=str(decision.rule),
+    )
+    if not decision.allowed:
+        raise policy.RecordNotFoundError("There is no such case, or you cannot see it.")
+
+
+def complete_task(
+    by: User, task_id: Any, answers: Mapping[str, Any], *, expected_version: int | None = None
+) -> ProcessTask:
+    """Complete a user task with the answers to its form, and advance the process."""
+    found = ProcessTask.objects.filter(pk=task_id).values_list("case_id", flat=True).first()
+    if found is None:
+        raise NotFoundError("There is no such step, or you cannot see it.")
+    _may_work(by, found)
+    with transaction.atomic():
+        row = ProcessTask.objects.select_for_update().get(pk=task_id)
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError("Someone else has changed this step since you opened it.")
+        if row.status != ProcessTask.Status.OPEN:
+            raise ConflictError(f"This step is already {row.get_status_display().lower()}.")
+        cleaned = clean_answers(row.form, answers)
+        instance = _locked(row.instance_id)
+        if instance.status != ProcessInstance.Status.RUNNING:
+            raise ConflictError(
+                f"The case's process is {instance.get_status_display().lower()}: "
+                "ask a team leader to look at it."
+            )
+        run = _Run(instance)
+        workflow = runtime.load(instance.definition, instance.state, run.engine)
+        task = workflow.get_task_from_id(row.task_id)
+        if task is None or not task.has_state(TaskState.READY):
+            raise ConflictError("The process has moved on from this step.")
+
+        def finish(workflow: Any) -> None:
+            task.data.update(cleaned)
+            task.run()
+
+        row.status, row.answers = ProcessTask.Status.DONE, _plain(cleaned)
+        row.completed_by, row.completed_at = by, timezone.now()
+        row.version += 1
+        row.save()
+        said = describe_answers(row.form, cleaned)
+        cases.record_process_step(
+            instance.case_id, f"Done: {row.name}" + (f" ({said})" if said else ""), by=by
+        )
+        run.advance(workflow, before=finish)
+    return row
+
+
+def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None = None) -> bool:
+    """Hand the message `name` to the case's process; False when it is not waiting for it
+    (a message nothing waits for is not kept)."""
+    with transaction.atomic():
+        instance_id = (
+            ProcessInstance.objects.filter(case_id=case_id, status=ProcessInstance.Status.RUNNING)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if instance_id is None:
+            return False
+        instance = _locked(instance_id)
+        if f"MessageEventDefinition:{name}" not in instance.waiting_for:
+            return False
+        run = _Run(instance)
+        workflow = runtime.load(instance.definition, instance.state, run.engine)
+        event = BpmnEvent(
+            MessageEventDefinition(name),
+            payload={"payload": dict(payload or {}), "result_var": name},
+        )
+        cases.record_process_step(instance.case_id, f"Message received: {name}")
+        run.advance(workflow, before=lambda workflow: workflow.send_event(event))
+    return True
+
+
+def broadcast_signal(name: str, payload: Mapping[str, Any] | None = None) -> int:
+    """Send the signal `name` to every running process waiting for it; how many took it."""
+    wanted = f"SignalEventDefinition:{name}"
+    candidates = ProcessInstance.objects.filter(
+        status=ProcessInstance.Status.RUNNING, waiting_for__icontains=name
+    ).values_list("pk", flat=True)
+    taken = 0
+    for instance_id in candidates:
+        if _signal(
+            instance_id, wanted, BpmnEvent(SignalEventDefinition(name), dict(payload or {}))
+        ):
+            taken += 1
+    return taken
+
+
+def _signal(instance_id: Any, wanted: str, signal: Any) -> bool:
+    with transaction.atomic():
+        instance = _locked(instance_id)
+        if instance.status != ProcessInstance.Status.RUNNING or wanted not in instance.waiting_for:
+            return False
+        run = _Run(instance)
+        workflow = runtime.load(instance.definition, instance.state, run.engine)
+        name = signal.event_definition.name
+        cases.record_process_step(instance.case_id, f"Signal received: {name}")
+        run.advance(workflow, before=lambda workflow: workflow.send_event(signal))
+    return True
+
+
+def sweep_timers(now: datetime | None = None) -> int:
+    """Fire the timers that have fallen due (the worker runs this every few seconds, so a
+    timer fires within a minute of its time, however long the server was down); how many
+    instances moved. Instances another worker holds are left for it."""
+    now = now or timezone.now()
+    moved = 0
+    due = ProcessInstance.objects.filter(
+        status=ProcessInstance.Status.RUNNING, next_timer_at__lte=now
+    ).order_by("next_timer_at")
+    for instance_id in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        with transaction.atomic():
+            instance = (
+                ProcessInstance.objects.select_for_update(skip_locked=True)
+                .select_related("definition", "case__case_type", "case__team", "case__owner")
+                .filter(pk=instance_id, status=ProcessInstance.Status.RUNNING)
+                .first()
+            )
+            if instance is None or instance.next_timer_at is None or instance.next_timer_at > now:
+                continue
+            run = _Run(instance)
+            workflow = runtime.load(instance.definition, instance.state, run.engine)
+            run.advance(workflow, before=lambda workflow: workflow.refresh_timers())
+            moved += 1
+    return moved
+
+
+# Burgh's actions as they run: (case, evaluated inputs) -> what the process keeps.
+def _send_letter(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    document = cases.generate_letter(None, case.pk, str(inputs["template"]))
+    return {"document": str(document.pk)}
+
+
+def _create_task(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    owner = None
+    if inputs.get("assignee"):
+        owner = User.objects.filter(email__iexact=str(inputs["assignee"]), is_active=True).first()
+        if owner is None:
+            raise InvalidInputError(f"No active worker has the email {inputs['assignee']!r}.")
+    due_on = None
+    if inputs.get("due_in_days") not in (None, ""):
+        days = int(inputs["due_in_days"])
+        due = WorkingCalendar.default().add(timezone.now(), days, SlaUnit.WORKING_DAYS)
+        due_on = timezone.localdate(due)
+    task = cases.add_task(
+        None, case.pk, str(inputs["title"]), owner=owner, team=None if owner else case.team,
+        due_on=due_on,
+    )  # fmt: skip
+    return {"task": str(task.pk)}
+
+
+def _set_status(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    changed = cases.change_status(
+        None, case.pk, str(inputs["status"]), note=str(inputs.get("reason") or "")
+    )
+    return {"status": changed.status}
+
+
+def _request_authorisation(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    decision = cases.record_decision(
+        None,
+        case.pk,
+        str(inputs["kind"]),
+        str(inputs["decision"]),
+        str(inputs.get("detail") or inputs["decision"]),
+    )
+    return {"decision": str(decision.pk), "state": decision.state}
+
+
+def _emit_event(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    name = str(inputs["name"])
+    if len(name.split(".")) != EVENT_NAME_PARTS:
+        raise InvalidInputError(
+            f"An event's name is a thing and what happened to it, like 'inspection.done', "
+            f"not {name!r}."
+        )
+    data = inputs.get("data") or {}
+    if not isinstance(data, dict):
+        raise InvalidInputError("An event's data is a dictionary of values.")
+    event = events.emit(
+        f"gov.burgh.flows.{name}",
+        f"cases/case/{case.pk}",
+        {"case": case.reference, **_plain(data)},
+    )
+    return {"event": str(event.id)}
+
+
+ACTIONS: dict[str, Callable[[Case, dict[str, Any]], dict[str, Any]]] = {
+    "send_letter": _send_letter,
+    "create_task": _create_task,
+    "set_status": _set_status,
+    "request_authorisation": _request_authorisation,
+    "emit_event": _emit_event,
+}

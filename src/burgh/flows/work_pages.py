@@ -1,0 +1,123 @@
+"""A case's process on its pages: the panel on the case page (stage bar, steps waiting, where
+the process stopped) and the page where a worker does a step, its form built from the BPMN."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from burgh.cases.access import CASE
+from burgh.cases.pages.common import case_page as staff_page
+from burgh.core.errors import BurghError, InvalidInputError
+from burgh.core.views import not_found
+from burgh.flows import services
+from burgh.flows.models import ProcessInstance, ProcessTask
+from burgh.identity import policy
+from burgh.identity.models import User
+
+DATE_PARTS = ("day", "month", "year")
+
+
+def case_process(case: Any, *, may_change: bool) -> dict[str, Any] | None:
+    """What the case page shows of the case's process, or None when it runs none."""
+    instance = ProcessInstance.objects.filter(case=case).select_related("definition").first()
+    if instance is None:
+        return None
+    stages = instance.definition.stages
+    current = stages.index(instance.stage) if instance.stage in stages else -1
+    finished = instance.status == ProcessInstance.Status.COMPLETED
+    steps = [
+        {
+            "number": n + 1,
+            "name": stage,
+            "state": "done" if finished or n < current else "current" if n == current else "to-do",
+        }
+        for n, stage in enumerate(stages)
+    ]
+    waiting = (
+        ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.OPEN)
+        .select_related("team", "owner")
+        .order_by("due_at", "created_at")
+    )
+    return {
+        "instance": instance,
+        "stages": steps,
+        "current": instance.stage,
+        "waiting": list(waiting),
+        "may_change": may_change,
+    }
+
+
+def _form_values(task: ProcessTask, posted: Any) -> dict[str, Any]:
+    """The answers as posted; a date from its three boxes as YYYY-MM-DD."""
+    found: dict[str, Any] = {}
+    for field in task.form:
+        name = field["id"]
+        if field["type"] == "date":
+            day, month, year = (posted.get(f"{name}-{part}", "").strip() for part in DATE_PARTS)
+            found[name] = f"{year}-{month.zfill(2)}-{day.zfill(2)}" if day or month or year else ""
+        else:
+            found[name] = posted.get(name, "")
+    return found
+
+
+def _fields(task: ProcessTask, posted: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """Each field with what to show in it (the answer posted, or its default) and its error."""
+    shown = []
+    for field in task.form:
+        name = field["id"]
+        value = (
+            posted.get(name, field.get("default", ""))
+            if posted is not None
+            else field.get("default", "")
+        )
+        parts = {part: (posted or {}).get(f"{name}-{part}", "") for part in DATE_PARTS}
+        shown.append({**field, "value": value, "parts": parts, "error": errors.get(name, "")})
+    return shown
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
+    """Do a step of a case's process: its form, then back to the case."""
+    found = ProcessTask.objects.filter(pk=task_id).select_related("case", "team", "owner").first()
+    if found is None or not _may_see(user, found):
+        return not_found(request)
+    errors: dict[str, str] = {}
+    problem = ""
+    if request.method == "POST":
+        try:
+            services.complete_task(
+                user,
+                found.pk,
+                _form_values(found, request.POST),
+                expected_version=int(request.POST.get("version") or found.version),
+            )
+        except InvalidInputError as error:
+            errors = {e["pointer"].removeprefix("#/"): e["detail"] for e in error.errors}
+            problem = "" if errors else error.detail
+        except BurghError as error:
+            problem = error.detail
+        else:
+            messages.success(request, f"Done: {found.name}.")
+            return redirect(reverse("cases:case", kwargs={"case_id": found.case_id}) + "#process")
+    context = {
+        "task": found,
+        "fields": _fields(found, request.POST if request.method == "POST" else None, errors),
+        "errors": errors,
+        "problem": problem,
+        "case_url": reverse("cases:case", kwargs={"case_id": found.case_id}),
+    }
+    status = 422 if errors or problem else 200
+    return render(request, "flows/task.html", context, status=status)
+
+
+def _may_see(user: User, task: ProcessTask) -> bool:
+    """Whether `user` may work on the step's case (a step of a case out of sight is 404)."""
+    viewer = policy.viewer_for(user)
+    decision = policy.why(viewer, policy.get(CASE), task.case_id, action=policy.Action.CHANGE)
+    return bool(decision.allowed)

@@ -1,0 +1,146 @@
+"""A case's process runs from intake: its user tasks wait on the case and in the team's queue,
+completing one moves it on through decision tables and Burgh's actions, each step on the
+chronology; a step that fails stops the process there, saying where and why."""
+
+import pytest
+
+from burgh.cases import services as cases
+from burgh.cases.models import CaseTask, ChronologyEntry
+from burgh.cases.services import IntakeRequest
+from burgh.core.errors import ConflictError, InvalidInputError
+from burgh.core.models import AuditEntry
+from burgh.flows import services
+from burgh.flows.models import DecisionRecord, ProcessInstance, ProcessTask
+from tests.cases.setting import ROAD_UPRN, make_setting, pothole_definition
+from tests.flows.conftest import FILES, file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roads(analyst):
+    """The case tests' council, with the pothole process deployed and bound to potholes."""
+    setting = make_setting()
+    services.deploy_definitions(
+        analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
+    )
+    definition = pothole_definition("kinloch/roads-maintenance", process="pothole")
+    cases.save_case_type(None, definition)
+    return setting
+
+
+def _report(setting):
+    request = IntakeRequest(
+        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
+    )
+    return cases.intake(setting.adviser, request).case
+
+
+def _summaries(case):
+    return list(
+        ChronologyEntry.objects.filter(case=case, kind="flow").order_by("id").values_list(
+            "summary", flat=True
+        )
+    )
+
+
+def test_a_logged_case_starts_its_process_and_waits_for_the_inspection(roads):
+    case = _report(roads)
+    instance = ProcessInstance.objects.get(case=case)
+    assert instance.status == "running"
+    assert (instance.definition.key, instance.definition.number) == ("pothole", 1)
+    [step] = ProcessTask.objects.filter(case=case)
+    assert (step.name, step.status, step.team) == ("Inspect the pothole", "open", roads.roads)
+    assert [field["id"] for field in step.form] == ["severity", "depth_mm"]
+    assert _summaries(case) == [
+        "Process flow Pothole repair (version 1) started",
+        "Waiting for Roads Maintenance: Inspect the pothole",
+    ]
+
+
+def test_completing_the_inspection_decides_orders_the_repair_and_finishes(roads):
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "45"})
+
+    step.refresh_from_db()
+    assert (step.status, step.completed_by, step.answers) == (
+        "done",
+        roads.inspector,
+        {"severity": "serious", "depth_mm": 45},
+    )
+    record = DecisionRecord.objects.get(case=case)
+    assert record.decision == "pothole_priority"
+    assert record.inputs == {"Severity": "serious", "Depth (mm)": 45}
+    assert [rule["id"] for rule in record.rules] == ["serious_deep"]
+    assert record.outputs == {"repair_days": 1}
+    works = CaseTask.objects.get(case=case)
+    assert works.title == "Works order: serious pothole"
+    assert works.created_by is None and works.team == roads.roads
+    assert works.due_on is not None
+    instance = ProcessInstance.objects.get(case=case)
+    assert instance.status == "completed" and instance.ended_at is not None
+    said = _summaries(case)
+    assert said[2] == "Done: Inspect the pothole (How bad is it?: Serious; Depth in millimetres: 45)"
+    assert said[3].startswith("Decided Decide the repair priority: repair_days = 1 (rule row 1")
+    assert said[-1] == "Pothole repair finished"
+    task_line = ChronologyEntry.objects.get(case=case, kind="task")
+    assert task_line.actor is None
+    assert task_line.actor_label == "Process flow Pothole repair (version 1)"
+    assert AuditEntry.objects.filter(
+        action="cases.case.task_added", actor_label="Process flow Pothole repair (version 1)"
+    ).exists()
+
+
+def test_no_repair_needed_takes_the_other_branch(roads):
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    services.complete_task(roads.inspector, step.pk, {"severity": "none", "depth_mm": "0"})
+    assert not CaseTask.objects.filter(case=case).exists()
+    assert ProcessInstance.objects.get(case=case).status == "completed"
+
+
+def test_wrong_answers_are_refused_each_with_its_field_and_nothing_moves(roads):
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    with pytest.raises(InvalidInputError) as refused:
+        services.complete_task(roads.inspector, step.pk, {"severity": "awful", "depth_mm": "deep"})
+    assert {e["pointer"] for e in refused.value.errors} == {"#/severity", "#/depth_mm"}
+    step.refresh_from_db()
+    assert step.status == "open"
+    assert ProcessInstance.objects.get(case=case).status == "running"
+
+
+def test_a_step_is_done_once(roads):
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    services.complete_task(roads.inspector, step.pk, {"severity": "minor", "depth_mm": "10"})
+    with pytest.raises(ConflictError, match="already done"):
+        services.complete_task(roads.inspector, step.pk, {"severity": "minor", "depth_mm": "10"})
+
+
+def test_a_worker_who_may_not_change_the_case_cannot_do_its_steps(roads):
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    with pytest.raises(Exception, match="no such case"):
+        services.complete_task(roads.social_worker, step.pk, {"severity": "minor"})
+    step.refresh_from_db()
+    assert step.status == "open"
+
+
+def test_a_failing_action_stops_the_process_and_says_where_and_why(roads, analyst):
+    broken = (FILES / "pothole.bpmn").read_text().replace(
+        '"Works order: " + severity + " pothole"', '"Works order: " + depth_mm'
+    )
+    services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
+    case = _report(roads)
+    step = ProcessTask.objects.get(case=case)
+    services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "45"})
+    instance = ProcessInstance.objects.get(case=case)
+    assert instance.status == "failed"
+    assert instance.failure.startswith("order: ")
+    assert not CaseTask.objects.filter(case=case).exists()
+    assert _summaries(case)[-1].startswith("The process stopped at Raise a works order:")
+    # The step the worker did stays done: their work is not lost.
+    step.refresh_from_db()
+    assert step.status == "done"
