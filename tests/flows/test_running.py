@@ -38,9 +38,9 @@ def _report(setting):
 
 def _summaries(case):
     return list(
-        ChronologyEntry.objects.filter(case=case, kind="flow").order_by("id").values_list(
-            "summary", flat=True
-        )
+        ChronologyEntry.objects.filter(case=case, kind="flow")
+        .order_by("id")
+        .values_list("summary", flat=True)
     )
 
 
@@ -76,12 +76,16 @@ def test_completing_the_inspection_decides_orders_the_repair_and_finishes(roads)
     assert record.outputs == {"repair_days": 1}
     works = CaseTask.objects.get(case=case)
     assert works.title == "Works order: serious pothole"
-    assert works.created_by is None and works.team == roads.roads
+    assert works.created_by is None
+    assert works.team == roads.roads
     assert works.due_on is not None
     instance = ProcessInstance.objects.get(case=case)
-    assert instance.status == "completed" and instance.ended_at is not None
+    assert instance.status == "completed"
+    assert instance.ended_at is not None
     said = _summaries(case)
-    assert said[2] == "Done: Inspect the pothole (How bad is it?: Serious; Depth in millimetres: 45)"
+    assert (
+        said[2] == "Done: Inspect the pothole (How bad is it?: Serious; Depth in millimetres: 45)"
+    )
     assert said[3].startswith("Decided Decide the repair priority: repair_days = 1 (rule row 1")
     assert said[-1] == "Pothole repair finished"
     task_line = ChronologyEntry.objects.get(case=case, kind="task")
@@ -129,8 +133,10 @@ def test_a_worker_who_may_not_change_the_case_cannot_do_its_steps(roads):
 
 
 def test_a_failing_action_stops_the_process_and_says_where_and_why(roads, analyst):
-    broken = (FILES / "pothole.bpmn").read_text().replace(
-        '"Works order: " + severity + " pothole"', '"Works order: " + depth_mm'
+    broken = (
+        (FILES / "pothole.bpmn")
+        .read_text()
+        .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
     )
     services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
     case = _report(roads)

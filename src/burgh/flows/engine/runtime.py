@@ -19,6 +19,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions import (
+    MessageEventDefinition,
+    SignalEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -159,6 +163,9 @@ def prune(workflow: Any) -> int:
                     break
                 shared += 1
             common = common[:shared]
+    # The new top is a finished task: a live task still takes its data from its parent.
+    while common and not workflow.tasks[common[-1]].has_state(TaskState.FINISHED_MASK):
+        common = common[:-1]
     if not common or common[-1] == workflow.task_tree.id:
         return 0
     top = workflow.tasks[common[-1]]
@@ -194,17 +201,40 @@ def _subtree(top: Any) -> list[Any]:
     return found
 
 
-def next_timer(workflow: BpmnWorkflow) -> datetime | None:
-    """When the earliest waiting timer of the workflow (or its sub-workflows) falls due."""
-    workflow.refresh_timers()
-    due = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = task._get_internal_data("event_value")
-        if isinstance(value, dict):
-            value = value.get("next")
-        if value:
-            due.append(TimerEventDefinition.get_datetime(value))
+@dataclass(frozen=True)
+class Waiting:
+    """What a workflow waits for: a message or signal by name, or a timer until `due`."""
+
+    kind: str  # "message", "signal" or "timer"
+    name: str
+    task_id: UUID
+    due: datetime | None = None
+
+
+def waiting(workflow: BpmnWorkflow) -> list[Waiting]:
+    """Everything the workflow (and its sub-workflows) waits for, an event-based gateway's
+    choices each on their own. Reads only: refreshing the timers would fire them."""
+    found = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        choices = getattr(definition, "event_definitions", None) or [definition]
+        for choice in choices:
+            if isinstance(choice, TimerEventDefinition):
+                value = task._get_internal_data("event_value")
+                if isinstance(value, dict):
+                    value = value.get("next")
+                if value:
+                    name = choice.name or task.task_spec.bpmn_name or task.task_spec.bpmn_id
+                    due = TimerEventDefinition.get_datetime(value)
+                    found.append(Waiting("timer", name, task.id, due))
+            elif isinstance(choice, MessageEventDefinition):
+                found.append(Waiting("message", choice.name, task.id))
+            elif isinstance(choice, SignalEventDefinition):
+                found.append(Waiting("signal", choice.name, task.id))
+    return found
+
+
+def next_timer(found: list[Waiting]) -> datetime | None:
+    """When the earliest of the timers waited for falls due."""
+    due = [w.due for w in found if w.kind == "timer" and w.due is not None]
     return min(due) if due else None

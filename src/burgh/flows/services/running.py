@@ -12,7 +12,6 @@ why, for a team leader to see, and the case's own work goes on.
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,7 +78,7 @@ class _Run:
     def advance(self, workflow: Any, *, before: Callable[[Any], None] | None = None) -> None:
         """Do `before` (completing a task, delivering an event) and go as far as the process
         can; save where it is, or, if a step fails, record where and why and keep the rest."""
-        waiting_timers = _waiting_timers(workflow)
+        timers = [w for w in runtime.waiting(workflow) if w.kind == "timer"]
         try:
             with transaction.atomic():
                 if before is not None:
@@ -89,10 +88,14 @@ class _Run:
         except (SpiffWorkflowException, BurghError, ExpressionError) as error:
             self._fail(error)
             return
-        for task_id, name in waiting_timers.items():
-            fired = workflow.get_task_from_id(task_id)
-            if fired is None or fired.has_state(TaskState.COMPLETED):
-                cases.record_process_step(self.case.pk, f"Timer fell due: {name}", by=None)
+        now = timezone.now()
+        for timer in timers:
+            # Fired: its time came and its event (or event-based gateway) went on; a timer
+            # whose task was done first was cancelled, not fired.
+            task = workflow.get_task_from_id(timer.task_id)
+            done = task is None or task.has_state(TaskState.COMPLETED)
+            if done and timer.due is not None and timer.due <= now:
+                cases.record_process_step(self.case.pk, f"Timer fell due: {timer.name}")
         self._keep(workflow)
 
     def _decisions(self) -> None:
@@ -146,12 +149,9 @@ class _Run:
         instance = self.instance
         self._tasks(workflow)
         instance.stage = _stage(instance.definition, workflow) or instance.stage
-        instance.next_timer_at = runtime.next_timer(workflow)
-        instance.waiting_for = sorted(
-            f"{pending.event_type}:{pending.name}"
-            for pending in workflow.waiting_events()
-            if pending.event_type in {"MessageEventDefinition", "SignalEventDefinition"}
-        )
+        waiting = runtime.waiting(workflow)
+        instance.next_timer_at = runtime.next_timer(waiting)
+        instance.waiting_for = sorted({f"{w.kind}:{w.name}" for w in waiting if w.kind != "timer"})
         if workflow.is_completed():
             instance.status = ProcessInstance.Status.COMPLETED
             instance.ended_at = timezone.now()
@@ -222,14 +222,6 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
 def _duration(text: str) -> timedelta:
     parsed = TimerEventDefinition.parse_iso_duration(text)
     return TimerEventDefinition.get_timedelta_from_start(parsed, timezone.now())  # type: ignore[no-any-return]
-
-
-def _waiting_timers(workflow: Any) -> dict[UUID, str]:
-    return {
-        task.id: task.task_spec.bpmn_name or task.task_spec.bpmn_id
-        for task in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
-    }
 
 
 def _stage(definition: ProcessDefinition, workflow: Any) -> str:
@@ -350,7 +342,7 @@ def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None =
         if instance_id is None:
             return False
         instance = _locked(instance_id)
-        if f"MessageEventDefinition:{name}" not in instance.waiting_for:
+        if f"message:{name}" not in instance.waiting_for:
             return False
         run = _Run(instance)
         workflow = runtime.load(instance.definition, instance.state, run.engine)
@@ -365,7 +357,7 @@ def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None =
 
 def broadcast_signal(name: str, payload: Mapping[str, Any] | None = None) -> int:
     """Send the signal `name` to every running process waiting for it; how many took it."""
-    wanted = f"SignalEventDefinition:{name}"
+    wanted = f"signal:{name}"
     candidates = ProcessInstance.objects.filter(
         status=ProcessInstance.Status.RUNNING, waiting_for__icontains=name
     ).values_list("pk", flat=True)
