@@ -11,6 +11,7 @@ BENCHMARKS = {
     "people": "bench.people",
     "places": "bench.places",
     "cases": "bench.cases",
+    "flows": "bench.flows",
 }
 
 

@@ -138,3 +138,27 @@ def test_cases_benchmark_prints_intake_queue_take_next_and_case_page_figures(tmp
     # Every case taken was handed to one worker only, by the answers and by the database.
     assert "handed out twice" not in result.stderr
     assert "answers and allocations agree" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_flows_benchmark_prints_deploy_sweep_and_completion_figures(tmp_path, db):
+    # The benchmark makes and drops a database of its own on the test database's server.
+    env = {
+        "DJANGO_SETTINGS_MODULE": "burgh.settings.test",
+        "POSTGRES_URL": shared_database_url(),
+        "BENCH_FLOWS_DATABASE": f"burgh_bench_flows_{tmp_path.name}"[:60],
+        "BURGH_VAR_DIR": str(tmp_path),
+    }
+    result = run_module("bench", "--quick", "flows", env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT run" not in result.stdout
+    for figure in (
+        "deploy: a process of 51 elements",
+        "baseline: read and check only",
+        "sweep, nothing due",
+        "5 fired",
+        "complete, instance after 60 passes",
+        "ratio long/fresh p95",
+    ):
+        assert figure in result.stdout, figure

@@ -248,7 +248,7 @@ def _stage(definition: ProcessDefinition, workflow: Any) -> str:
 
 def _locked(instance_id: Any) -> ProcessInstance:
     return (
-        ProcessInstance.objects.select_for_update()
+        ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("definition", "case__case_type", "case__team", "case__owner")
         .get(pk=instance_id)
     )
@@ -395,7 +395,7 @@ def sweep_timers(now: datetime | None = None) -> int:
     for instance_id in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
         with transaction.atomic():
             instance = (
-                ProcessInstance.objects.select_for_update(skip_locked=True)
+                ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("definition", "case__case_type", "case__team", "case__owner")
                 .filter(pk=instance_id, status=ProcessInstance.Status.RUNNING)
                 .first()
