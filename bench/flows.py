@@ -312,8 +312,6 @@ def _sweep_figures(world: dict[str, Any], count: int) -> None:
 
 
 def _completion_figures(world: dict[str, Any], loops: int, completions: int) -> None:
-    import json
-
     from burgh.flows import services
     from burgh.flows.models import ProcessInstance, ProcessTask
 
@@ -334,7 +332,7 @@ def _completion_figures(world: dict[str, Any], loops: int, completions: int) -> 
     fresh = _times(lambda n: complete_next(fresh_ones[n].pk), completions)  # type: ignore[union-attr]
     long = _times(lambda n: complete_next(long_ones[n % 2].pk), completions)  # type: ignore[union-attr]
     sizes = {
-        label: len(json.dumps(ProcessInstance.objects.get(pk=instance.pk).state))  # type: ignore[union-attr]
+        label: len(ProcessInstance.objects.get(pk=instance.pk).state)  # type: ignore[union-attr]
         for label, instance in (("fresh", fresh_ones[0]), ("long", long_ones[0]))
     }
     print("completing a user task (a review that loops), through flows.services.complete_task")

@@ -24,3 +24,25 @@ def deployed() -> None:
         (name, (FILES / name).read_bytes()) for name in ("pothole.bpmn", "pothole_priority.dmn")
     ]
     services.deploy_definitions(ailsa, files, source="page")
+
+
+STEP_ID = "f1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f9"
+
+
+def step_waiting() -> None:
+    """Ailsa leads the roads team (cases_data.case_worker); potholes run the pothole process,
+    and a new pothole's inspection waits, with the fixed id STEP_ID."""
+    from burgh.cases import services as cases
+    from burgh.cases.services import IntakeRequest
+    from burgh.flows.models import ProcessTask
+    from tests.browser import cases_data
+
+    cases_data.case_worker()
+    deployed()
+    ailsa = User.objects.get(email=SIGNED_IN_EMAIL)
+    cases.save_case_type(ailsa, {**cases_data.pothole_definition(), "process": "pothole"})
+    request = IntakeRequest(
+        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=cases_data.ROAD_UPRN
+    )
+    case = cases.intake(ailsa, request).case
+    ProcessTask.objects.filter(case=case).update(id=STEP_ID)

@@ -990,6 +990,23 @@ PAGES += [
         given=flows_data.analyst,
     ),
     Page(
+        "flows:task",
+        State.SIGNED_IN,
+        "A step of a case's process: its form from the BPMN user task",
+        args=(flows_data.STEP_ID,),
+        error_form={"depth_mm": "deep"},
+        expect_text=("Inspect the pothole", "How bad is it?", "Depth in millimetres"),
+        given=flows_data.step_waiting,
+    ),
+    Page(
+        "flows:team",
+        State.SIGNED_IN,
+        "A team leader's view of the team's processes",
+        args=(cases_data.ROADS_ID,),
+        expect_text=("Processes", "Pothole repair", "Inspect the pothole"),
+        given=flows_data.step_waiting,
+    ),
+    Page(
         "flows:process",
         State.SIGNED_IN,
         "A process's versions and files",

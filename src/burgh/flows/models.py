@@ -29,8 +29,9 @@ class ProcessDefinition(BurghModel):
     deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="processes")
     file_name = models.CharField(max_length=300)
     xml = models.TextField(help_text="The BPMN file as deployed, diagram included.")
-    # The parsed process and the processes it calls, as SpiffWorkflow serialises them.
-    spec = models.JSONField()
+    # The parsed process and the processes it calls, as SpiffWorkflow serialises them: JSON
+    # text, kept as written (PostgreSQL's jsonb would reorder its keys).
+    spec = models.TextField()
     elements = models.PositiveIntegerField()
     calls = models.JSONField(default=list)
     stages = models.JSONField(default=list, help_text="The stages a case moves through, in order.")
@@ -79,8 +80,10 @@ class ProcessInstance(BurghModel):
         ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
-    # SpiffWorkflow's JSON of the running workflow, without the definition's specification.
-    state = models.JSONField(default=dict)
+    # SpiffWorkflow's JSON of the running workflow, without the definition's specification,
+    # as text: its tasks must come back in the order written (a task's data is kept as what
+    # changed from its parent's, so a parent is restored first), which jsonb would not keep.
+    state = models.TextField(blank=True)
     stage = models.CharField(max_length=200, blank=True)
     # When the earliest timer falls due: the timer sweep's index.
     next_timer_at = models.DateTimeField(null=True, blank=True)

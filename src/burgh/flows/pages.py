@@ -79,7 +79,7 @@ def deploy(request: HttpRequest, user: User) -> HttpResponseBase:
             )
             return redirect("flows:processes")
     context = {"form": form, "problems": problems, "actions": ACTIONS.values()}
-    return render(request, "flows/deploy.html", context, status=422 if problems else 200)
+    return render(request, "flows/deploy.html", context)
 
 
 @staff_page

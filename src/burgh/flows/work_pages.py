@@ -5,19 +5,23 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from burgh.cases.access import CASE
 from burgh.cases.pages.common import case_page as staff_page
 from burgh.core.errors import BurghError, InvalidInputError
+from burgh.core.paging import paged
 from burgh.core.views import not_found
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
+from burgh.flows.services import oversight
 from burgh.identity import policy
-from burgh.identity.models import User
+from burgh.identity.models import Team, User
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -112,8 +116,7 @@ def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
         "problem": problem,
         "case_url": reverse("cases:case", kwargs={"case_id": found.case_id}),
     }
-    status = 422 if errors or problem else 200
-    return render(request, "flows/task.html", context, status=status)
+    return render(request, "flows/task.html", context)
 
 
 def _may_see(user: User, task: ProcessTask) -> bool:
@@ -121,3 +124,39 @@ def _may_see(user: User, task: ProcessTask) -> bool:
     viewer = policy.viewer_for(user)
     decision = policy.why(viewer, policy.get(CASE), task.case_id, action=policy.Action.CHANGE)
     return bool(decision.allowed)
+
+
+@staff_page
+@require_http_methods(["GET"])
+def team_processes(request: HttpRequest, user: User, team_id: UUID) -> HttpResponseBase:
+    """A team leader's view of the team's cases' processes: running, stopped, late."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return not_found(request)
+    if team.pk not in policy.viewer_for(user).manages:
+        raise PermissionDenied("Only the team's leaders and managers see its processes.")
+    show = request.GET.get("show", "running")
+    if show not in oversight.SHOWS:
+        show = "running"
+    found = paged(request, oversight.team_processes(user, team, show))
+    instances = list(found["page"].object_list)
+    steps = oversight.shown(user, instances)
+    now = timezone.now()
+    rows = [
+        {
+            "instance": instance,
+            "steps": steps[instance.pk],
+            "late": [s for s in steps[instance.pk] if s.due_at and s.due_at < now],
+        }
+        for instance in instances
+    ]
+    context = {
+        "team": team,
+        "show": show,
+        "shows": oversight.SHOWS,
+        "show_label": oversight.SHOWS[show],
+        "counts": oversight.counts(user, team),
+        "rows": rows,
+        **found,
+    }
+    return render(request, "flows/team.html", context)

@@ -38,6 +38,7 @@ from burgh.core.errors import (
 from burgh.core.forms import PageForm
 from burgh.core.paging import paged
 from burgh.core.views import not_found
+from burgh.flows.services.oversight import team_steps
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 from burgh.people.pages import current_purpose
@@ -277,6 +278,7 @@ def team_queue(request: HttpRequest, user: User, team_id: UUID) -> HttpResponse:
         "export_url": export_url,
         **shown,
     }
+    context["steps"], context["steps_waiting"] = team_steps(user, team)
     return render(request, "cases/queues/team_queue.html", context)
 
 

@@ -8,6 +8,7 @@ size, never how long the instance has run: a case whose inspection loops a thous
 saves no more than one that loops once.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,7 +113,7 @@ def specs_of(definition: Any) -> tuple[Any, dict[str, Any]]:
     """A definition's parsed process and the processes it calls, parsed once per process."""
     found = _parsed.get(definition.pk)
     if found is None:
-        given = definition.spec
+        given = json.loads(definition.spec)
         found = (
             SERIALIZER.from_dict(given["process"]),
             {name: SERIALIZER.from_dict(value) for name, value in given["subprocesses"].items()},
@@ -132,17 +133,18 @@ def start(definition: Any, engine: ProcessEngine, data: dict[str, Any]) -> BpmnW
     return workflow
 
 
-def load(definition: Any, state: dict[str, Any], engine: ProcessEngine) -> BpmnWorkflow:
+def load(definition: Any, state: str, engine: ProcessEngine) -> BpmnWorkflow:
     spec, subprocesses = specs_of(definition)
-    workflow: BpmnWorkflow = STATE.from_dict(state, spec=spec, subprocess_specs=subprocesses)
+    found = json.loads(state)
+    workflow: BpmnWorkflow = STATE.from_dict(found, spec=spec, subprocess_specs=subprocesses)
     workflow.script_engine = engine
     return workflow
 
 
-def dump(workflow: BpmnWorkflow) -> dict[str, Any]:
+def dump(workflow: BpmnWorkflow) -> str:
+    """The workflow's state as JSON text, its finished history cut away first."""
     prune(workflow)
-    found: dict[str, Any] = STATE.to_dict(workflow)
-    return found
+    return json.dumps(STATE.to_dict(workflow), separators=(",", ":"))
 
 
 def prune(workflow: Any) -> int:

@@ -6,6 +6,7 @@ saves nothing. A process or decision whose file changed gets the next version of
 one whose file did not keeps its version, so the same files sent again deploy nothing new.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -127,7 +128,7 @@ def deploy_definitions(
                     deployment=deployment,
                     file_name=process.file,
                     xml=process.xml,
-                    spec=process.spec,
+                    spec=json.dumps(process.spec),
                     elements=process.elements,
                     calls=list(process.calls),
                     stages=list(process.stages),
