@@ -66,3 +66,68 @@ def test_an_unknown_process_or_version_is_404(analyst):
     client = token_client(analyst, ["flows:read"])
     assert client.get("/api/v1/flows/processes/nothing").status_code == 404
     assert client.get("/api/v1/flows/processes/nothing/versions/1/bpmn").status_code == 404
+
+
+class TestSteps:
+    @pytest.fixture
+    def roads(self, analyst):
+        from burgh.cases import services as cases
+        from burgh.flows import services
+        from tests.cases.setting import make_setting, pothole_definition
+
+        setting = make_setting()
+        services.deploy_definitions(
+            analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
+        )
+        cases.save_case_type(
+            None, pothole_definition("kinloch/roads-maintenance", process="pothole")
+        )
+        request = cases.IntakeRequest(
+            case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn="134000000002"
+        )
+        setting.case = cases.intake(setting.adviser, request).case
+        return setting
+
+    def test_a_worker_lists_reads_and_completes_a_step_with_its_etag(self, roads):
+        client = token_client(roads.inspector, ["cases:read", "cases:write"])
+        listed = client.get(f"/api/v1/flows/steps?team={roads.roads.pk}").json()
+        assert listed["count"] == 1
+        [step] = listed["steps"]
+        assert (step["name"], step["case_reference"]) == (
+            "Inspect the pothole",
+            roads.case.reference,
+        )
+        one = client.get(f"/api/v1/flows/steps/{step['id']}")
+        assert one["ETag"] == '"1"'
+        url = f"/api/v1/flows/steps/{step['id']}/complete"
+        body = {"answers": {"severity": "minor", "depth_mm": "12"}}
+        missing = client.post(url, body, content_type="application/json")
+        assert missing.status_code == 428
+        stale = client.post(url, body, content_type="application/json", headers={"If-Match": '"7"'})
+        assert stale.status_code == 412
+        wrong = client.post(
+            url,
+            {"answers": {"depth_mm": "twelve"}},
+            content_type="application/json",
+            headers={"If-Match": '"1"'},
+        )
+        assert wrong.status_code == 422
+        assert [e["pointer"] for e in wrong.json()["errors"]] == ["#/depth_mm"]
+        done = client.post(url, body, content_type="application/json", headers={"If-Match": '"1"'})
+        assert done.status_code == 200, done.content
+        assert done.json()["status"] == "done"
+        assert done.json()["answers"] == {"severity": "minor", "depth_mm": 12}
+
+    def test_a_step_of_a_case_out_of_sight_is_404(self, roads):
+        from burgh.flows.models import ProcessTask
+
+        step = ProcessTask.objects.get(case=roads.case)
+        client = token_client(roads.social_worker, ["cases:read", "cases:write"])
+        assert client.get(f"/api/v1/flows/steps/{step.pk}").status_code == 404
+        done = client.post(
+            f"/api/v1/flows/steps/{step.pk}/complete",
+            {"answers": {}},
+            content_type="application/json",
+            headers={"If-Match": '"1"'},
+        )
+        assert done.status_code == 404

@@ -1,19 +1,28 @@
 """The process flows API at /api/v1/flows: deploy BPMN and DMN files, read what is deployed."""
 
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from burgh.core.concurrency import required_version
+from burgh.core.errors import NotFoundError
 from burgh.flows import services
-from burgh.flows.models import DecisionDefinition, ProcessDefinition
+from burgh.flows.models import DecisionDefinition, ProcessDefinition, ProcessTask
+from burgh.flows.services import oversight
+from burgh.flows.services.running import may_work_on
 from burgh.identity.auth import caller, require_scope
-from burgh.identity.models import User
+from burgh.identity.models import Team, User
 
 router = Router(tags=["flows"])
 READ, WRITE = "flows:read", "flows:write"
+# A case's process steps are work on the case: the cases scopes cover them.
+CASES_READ, CASES_WRITE = "cases:read", "cases:write"
+MOST_STEPS = 200
 
 
 class VersionOut(Schema):
@@ -138,3 +147,94 @@ def list_decisions(request: HttpRequest) -> list[DecisionOut]:
         )
         for d in services.decision_summaries()
     ]
+
+
+class StepOut(Schema):
+    id: UUID
+    case_id: UUID
+    case_reference: str
+    name: str
+    element: str
+    status: str
+    team_id: UUID | None
+    owner_id: UUID | None
+    due_at: datetime | None
+    form: list[dict[str, Any]]
+    answers: dict[str, Any]
+    version: int
+
+
+class StepsOut(Schema):
+    count: int
+    steps: list[StepOut]
+
+
+class StepDone(Schema):
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+def _step_out(step: ProcessTask) -> StepOut:
+    return StepOut(
+        id=step.pk,
+        case_id=step.case_id,
+        case_reference=step.case.reference,
+        name=step.name,
+        element=step.element,
+        status=step.status,
+        team_id=step.team_id,
+        owner_id=step.owner_id,
+        due_at=step.due_at,
+        form=step.form,
+        answers=step.answers,
+        version=step.version,
+    )
+
+
+def _step(step: ProcessTask) -> HttpResponse:
+    body = _step_out(step)
+    response = HttpResponse(body.model_dump_json(), content_type="application/json; charset=utf-8")
+    response["ETag"] = step.etag
+    return response
+
+
+def _visible_step(by: User, step_id: UUID) -> ProcessTask:
+    step = ProcessTask.objects.select_related("case").filter(pk=step_id).first()
+    if step is None or not may_work_on(by, step.case_id):
+        raise NotFoundError("There is no such step, or you cannot see it.")
+    return step
+
+
+@router.get(
+    "/steps",
+    response=StepsOut,
+    summary="Process steps waiting for a team, soonest due first",
+)
+def list_steps(request: HttpRequest, team: UUID, limit: int = 50) -> StepsOut:
+    by = _caller(request, CASES_READ)
+    found = Team.objects.filter(pk=team).first()
+    if found is None:
+        raise NotFoundError("There is no such team.")
+    steps, count = oversight.team_steps(by, found, limit=max(1, min(limit, MOST_STEPS)))
+    return StepsOut(count=count, steps=[_step_out(step) for step in steps])
+
+
+@router.get("/steps/{uuid:step_id}", response=StepOut, summary="One process step, with its form")
+def get_step(request: HttpRequest, step_id: UUID) -> HttpResponse:
+    by = _caller(request, CASES_READ)
+    return _step(_visible_step(by, step_id))
+
+
+@router.post(
+    "/steps/{uuid:step_id}/complete",
+    response=StepOut,
+    summary="Complete a process step with the answers to its form",
+    description=(
+        "Send the step's ETag in If-Match. Answers are checked against the step's form: a wrong "
+        "one is 422 with a pointer to its field (`#/depth_mm`). The process then goes on."
+    ),
+)
+def complete_step(request: HttpRequest, step_id: UUID, payload: StepDone) -> HttpResponse:
+    by = _caller(request, CASES_WRITE)
+    expected = required_version(request)
+    services.complete_task(by, step_id, payload.answers, expected_version=expected)
+    return _step(_visible_step(by, step_id))

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from burgh.cases.access import CASE
 from burgh.cases.pages.common import case_page as staff_page
 from burgh.core.errors import BurghError, InvalidInputError
 from burgh.core.paging import paged
@@ -20,6 +19,7 @@ from burgh.core.views import not_found
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.flows.services import oversight
+from burgh.flows.services.running import may_work_on
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 
@@ -89,7 +89,7 @@ def _fields(task: ProcessTask, posted: Any, errors: dict[str, str]) -> list[dict
 def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
     """Do a step of a case's process: its form, then back to the case."""
     found = ProcessTask.objects.filter(pk=task_id).select_related("case", "team", "owner").first()
-    if found is None or not _may_see(user, found):
+    if found is None or not may_work_on(user, found.case_id):
         return not_found(request)
     errors: dict[str, str] = {}
     problem = ""
@@ -117,13 +117,6 @@ def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
         "case_url": reverse("cases:case", kwargs={"case_id": found.case_id}),
     }
     return render(request, "flows/task.html", context)
-
-
-def _may_see(user: User, task: ProcessTask) -> bool:
-    """Whether `user` may work on the step's case (a step of a case out of sight is 404)."""
-    viewer = policy.viewer_for(user)
-    decision = policy.why(viewer, policy.get(CASE), task.case_id, action=policy.Action.CHANGE)
-    return bool(decision.allowed)
 
 
 @staff_page

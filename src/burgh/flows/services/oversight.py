@@ -94,16 +94,16 @@ def shown(by: User, instances: list[ProcessInstance]) -> dict[Any, list[ProcessT
 STEPS_SHOWN = 20
 
 
-def team_steps(by: User, team: Team) -> tuple[list[ProcessTask], int]:
-    """The steps waiting for the team (soonest due first, up to STEPS_SHOWN) and how many
-    there are, of the cases `by` may see."""
+def team_steps(by: User, team: Team, *, limit: int = STEPS_SHOWN) -> tuple[list[ProcessTask], int]:
+    """The steps waiting for the team (soonest due first, up to `limit`) and how many there
+    are, of the cases `by` may see."""
     visible = policy.visible(by, CASE, queryset=Case.objects.filter(team=team)).queryset
     waiting = ProcessTask.objects.filter(
         team=team, status=ProcessTask.Status.OPEN, case__in=visible.values("pk")
     )
     shown = list(
         waiting.select_related("case", "owner").order_by(F("due_at").asc(nulls_last=True), "pk")[
-            :STEPS_SHOWN
+            :limit
         ]
     )
     policy.log_listed(by, CASE, [step.case for step in shown], purpose=Purpose.SERVICE_DELIVERY)

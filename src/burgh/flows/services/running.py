@@ -27,7 +27,13 @@ from burgh.cases.access import CASE
 from burgh.cases.calendar import SlaUnit, WorkingCalendar
 from burgh.cases.models import Case
 from burgh.core import context, events
-from burgh.core.errors import BurghError, ConflictError, InvalidInputError, NotFoundError
+from burgh.core.errors import (
+    BurghError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    StaleVersionError,
+)
 from burgh.flows.engine import runtime
 from burgh.flows.engine.expressions import ExpressionError
 from burgh.flows.models import DecisionRecord, ProcessDefinition, ProcessInstance, ProcessTask
@@ -269,6 +275,13 @@ def start_for_case(case: Case) -> ProcessInstance | None:
     return instance
 
 
+def may_work_on(by: User, case_id: Any) -> bool:
+    """Whether `by` may work on the case's process steps: whether they may change the case."""
+    viewer = policy.viewer_for(by)
+    decision = policy.why(viewer, policy.get(CASE), case_id, action=policy.Action.CHANGE)
+    return bool(decision.allowed)
+
+
 def _may_work(by: User, case_id: Any) -> None:
     """Refused, as changing the case would be, unless `by` may change the case."""
     viewer = policy.viewer_for(by)
@@ -298,7 +311,9 @@ def complete_task(
     with transaction.atomic():
         row = ProcessTask.objects.select_for_update().get(pk=task_id)
         if expected_version is not None and row.version != expected_version:
-            raise ConflictError("Someone else has changed this step since you opened it.")
+            raise StaleVersionError(
+                "Someone else has changed this step since you opened it.", current_etag=row.etag
+            )
         if row.status != ProcessTask.Status.OPEN:
             raise ConflictError(f"This step is already {row.get_status_display().lower()}.")
         cleaned = clean_answers(row.form, answers)
