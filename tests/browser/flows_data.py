@@ -27,11 +27,12 @@ def deployed() -> None:
 
 
 STEP_ID = "f1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f9"
+PROCESS_CASE_ID = "f2b3c4d5-e6f7-4081-92a3-b4c5d6e7f80a"
 
 
 def step_waiting() -> None:
     """Ailsa leads the roads team (cases_data.case_worker); potholes run the pothole process,
-    and a new pothole's inspection waits, with the fixed id STEP_ID."""
+    and a new pothole (PROCESS_CASE_ID) waits for its inspection (STEP_ID)."""
     from burgh.cases import services as cases
     from burgh.cases.services import IntakeRequest
     from burgh.flows.models import ProcessTask
@@ -46,3 +47,4 @@ def step_waiting() -> None:
     )
     case = cases.intake(ailsa, request).case
     ProcessTask.objects.filter(case=case).update(id=STEP_ID)
+    cases_data._fix_id(case, PROCESS_CASE_ID)

@@ -1007,6 +1007,14 @@ PAGES += [
         given=flows_data.step_waiting,
     ),
     Page(
+        "flows:case-diagram",
+        State.SIGNED_IN,
+        "A case's process diagram (drawn by bpmn-js; the current step in words without it)",
+        args=(flows_data.PROCESS_CASE_ID,),
+        expect_text=("Pothole repair", "The case is at:", "Inspect the pothole"),
+        given=flows_data.step_waiting,
+    ),
+    Page(
         "flows:process",
         State.SIGNED_IN,
         "A process's versions and files",

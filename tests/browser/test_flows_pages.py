@@ -32,3 +32,19 @@ def test_an_analyst_sees_why_a_file_was_refused_then_deploys_it(tab: Tab, reach,
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Pothole repair version 1")
     expect(page.get_by_role("link", name="Pothole repair")).to_be_visible()
     assert_no_violations(page)
+
+
+def test_the_diagram_marks_where_the_case_is(tab: Tab, reach):
+    from tests.browser.flows_data import PROCESS_CASE_ID, step_waiting
+
+    reach(tab, State.SIGNED_IN)
+    step_waiting()
+    page = tab.page
+    goto(tab, f"/cases/{PROCESS_CASE_ID}/")
+    page.get_by_role("link", name="See the process diagram").click()
+    expect(page.locator("#current-steps")).to_contain_text("Inspect the pothole")
+    expect(page.locator(".burgh-process-diagram--drawn")).to_be_visible()
+    marked = page.locator('.burgh-current-step[data-element-id="inspect"]')
+    expect(marked).to_have_count(1)
+    assert page.locator('.burgh-current-step[data-element-id="order"]').count() == 0
+    assert_no_violations(page)

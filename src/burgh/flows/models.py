@@ -115,7 +115,7 @@ class ProcessTask(BurghModel):
         CANCELLED = "cancelled", "No longer needed"
 
     instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="tasks")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="process_tasks")
     # SpiffWorkflow's id of the task, and the user task's id in the BPMN file.
     task_id = models.UUIDField()
     element = models.CharField(max_length=200)
@@ -157,7 +157,9 @@ class DecisionRecord(models.Model):
     instance = models.ForeignKey(
         ProcessInstance, on_delete=models.CASCADE, related_name="decisions"
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="process_decisions"
+    )
     at = models.DateTimeField()
     element = models.CharField(max_length=200)
     decision = models.CharField(max_length=200)

@@ -13,4 +13,8 @@ urlpatterns = [
     path("processes/<str:key>/v<int:number>.bpmn", pages.process_file, name="process-file"),
     path("steps/<uuid:task_id>/", work_pages.task, name="task"),
     path("teams/<uuid:team_id>/", work_pages.team_processes, name="team"),
+    path("cases/<uuid:case_id>/diagram/", work_pages.case_diagram, name="case-diagram"),
+    path(
+        "cases/<uuid:case_id>/diagram.bpmn", work_pages.case_diagram_file, name="case-diagram-file"
+    ),
 ]

@@ -1,19 +1,21 @@
 """A case's process on its pages: the panel on the case page (stage bar, steps waiting, where
 the process stopped) and the page where a worker does a step, its form built from the BPMN."""
 
+import json
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from burgh.cases.pages.common import case_page as staff_page
-from burgh.core.errors import BurghError, InvalidInputError
+from burgh.cases.services import read_case
+from burgh.core.errors import BurghError, InvalidInputError, NotFoundError
 from burgh.core.paging import paged
 from burgh.core.views import not_found
 from burgh.flows import services
@@ -22,6 +24,7 @@ from burgh.flows.services import oversight
 from burgh.flows.services.running import may_work_on
 from burgh.identity import policy
 from burgh.identity.models import Team, User
+from burgh.people.pages import current_purpose
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -153,3 +156,43 @@ def team_processes(request: HttpRequest, user: User, team_id: UUID) -> HttpRespo
         **found,
     }
     return render(request, "flows/team.html", context)
+
+
+def _instance_seen(request: HttpRequest, user: User, case_id: UUID) -> ProcessInstance | None:
+    """The case's process, if the case is one `user` may read (the read is logged as any
+    case read is, by cases.services.read_case)."""
+    try:
+        read_case(user, case_id, purpose=current_purpose(request))
+    except (NotFoundError, policy.AccessRefusedError):
+        return None
+    return (
+        ProcessInstance.objects.filter(case_id=case_id).select_related("definition", "case").first()
+    )
+
+
+@staff_page
+@require_http_methods(["GET"])
+def case_diagram(request: HttpRequest, user: User, case_id: UUID) -> HttpResponseBase:
+    """The case's process diagram, read only, its current steps marked (bpmn-js), and the
+    same in words for anyone without scripts or sight of the drawing."""
+    instance = _instance_seen(request, user, case_id)
+    if instance is None:
+        return not_found(request)
+    current = services.where_now(instance)
+    context = {
+        "instance": instance,
+        "current": current,
+        "current_json": json.dumps([element for element, _ in current]),
+        "case_url": reverse("cases:case", kwargs={"case_id": case_id}),
+    }
+    return render(request, "flows/diagram.html", context)
+
+
+@staff_page
+@require_http_methods(["GET"])
+def case_diagram_file(request: HttpRequest, user: User, case_id: UUID) -> HttpResponseBase:
+    """The BPMN file of the version the case's process runs."""
+    instance = _instance_seen(request, user, case_id)
+    if instance is None:
+        return not_found(request)
+    return HttpResponse(instance.definition.xml, content_type="application/xml; charset=utf-8")

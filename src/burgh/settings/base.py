@@ -198,6 +198,7 @@ STATICFILES_DIRS = [
     ("govuk", PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
     ("autocomplete", PROJECT_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
+    ("bpmn-js", PROJECT_DIR / "node_modules" / "bpmn-js" / "dist"),
     ("burgh", PROJECT_DIR / "build" / "static"),
 ]
 STORAGES = {

@@ -20,6 +20,7 @@ from burgh.flows.services.running import (
     deliver_message,
     start_for_case,
     sweep_timers,
+    where_now,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "process_versions",
     "start_for_case",
     "sweep_timers",
+    "where_now",
 ]

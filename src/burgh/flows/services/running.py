@@ -491,3 +491,23 @@ ACTIONS: dict[str, Callable[[Case, dict[str, Any]], dict[str, Any]]] = {
     "request_authorisation": _request_authorisation,
     "emit_event": _emit_event,
 }
+
+
+def where_now(instance: ProcessInstance) -> list[tuple[str, str]]:
+    """The elements (id, name) the process is at now: its steps waiting, the events it waits
+    for and the activities under way, for the diagram to mark (read only, nothing saved)."""
+    if instance.status != ProcessInstance.Status.RUNNING or not instance.state:
+        return []
+    workflow = runtime.load(instance.definition, instance.state, runtime.ProcessEngine(_nothing))
+    live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    found: dict[str, str] = {}
+    for task in live:
+        spec = task.task_spec
+        bpmn_id = getattr(spec, "bpmn_id", None)
+        if bpmn_id and not bpmn_id.endswith(("EndJoin", ".EndJoin")):
+            found.setdefault(bpmn_id, getattr(spec, "bpmn_name", None) or bpmn_id)
+    return list(found.items())
+
+
+def _nothing(task: Any, action: str, inputs: dict[str, Any]) -> None:
+    raise ConflictError("Reading a process runs none of its actions.")
