@@ -48,3 +48,11 @@ def step_waiting() -> None:
     case = cases.intake(ailsa, request).case
     ProcessTask.objects.filter(case=case).update(id=STEP_ID)
     cases_data._fix_id(case, PROCESS_CASE_ID)
+
+
+def two_versions() -> None:
+    """A pothole waiting at its inspection on version 1 of its process, and a version 2."""
+    step_waiting()
+    ailsa = User.objects.get(email=SIGNED_IN_EMAIL)
+    renamed = (FILES / "pothole.bpmn").read_text().replace("Inspect the pothole", "Inspect it")
+    services.deploy_definitions(ailsa, [("pothole.bpmn", renamed.encode())], source="page")

@@ -1015,6 +1015,15 @@ PAGES += [
         given=flows_data.step_waiting,
     ),
     Page(
+        "flows:move",
+        State.SIGNED_IN,
+        "Preview moving running cases from one version of a process to another",
+        args=("pothole",),
+        query="?source=1&target=2",
+        expect_text=("What moves where", "Inspect it", "1 can move"),
+        given=flows_data.two_versions,
+    ),
+    Page(
         "flows:process",
         State.SIGNED_IN,
         "A process's versions and files",

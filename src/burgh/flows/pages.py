@@ -6,15 +6,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from burgh.cases.pages.common import case_page as staff_page
-from burgh.core.errors import NotFoundError
+from burgh.core.errors import InvalidInputError, NotFoundError
 from burgh.core.views import not_found
 from burgh.flows import services
 from burgh.flows.engine.actions import ACTIONS
+from burgh.flows.models import ProcessInstance
+from burgh.flows.services import migration
 from burgh.identity.models import User
 
 
@@ -89,7 +92,49 @@ def process(request: HttpRequest, user: User, key: str) -> HttpResponse:
         versions = services.process_versions(key)
     except NotFoundError:
         return not_found(request)
-    return render(request, "flows/process.html", {"versions": versions, "latest": versions[0]})
+    running = dict(
+        ProcessInstance.objects.filter(definition__key=key, status=ProcessInstance.Status.RUNNING)
+        .values_list("definition__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [{"version": v, "running": running.get(v.number, 0)} for v in versions]
+    context = {"rows": rows, "latest": versions[0], "numbers": [v.number for v in versions]}
+    return render(request, "flows/process.html", context)
+
+
+def _version_number(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, user: User, key: str) -> HttpResponseBase:
+    """Preview moving running cases from one version to another, then move them."""
+    _require(user)
+    given = request.POST if request.method == "POST" else request.GET
+    source, target = _version_number(given.get("source")), _version_number(given.get("target"))
+    if source is None or target is None:
+        return redirect("flows:process", key=key)
+    try:
+        if request.method == "POST":
+            done = migration.migrate(user, key, source, target)
+            messages.success(
+                request,
+                f"Moved {len(done.movable)} running case{'s' if len(done.movable) != 1 else ''} "
+                f"to version {target}; {len(done.stuck)} stayed on version {source}.",
+            )
+            return redirect("flows:process", key=key)
+        found = migration.preview(user, key, source, target)
+    except NotFoundError:
+        return not_found(request)
+    except InvalidInputError as error:
+        messages.error(request, error.detail)
+        return redirect("flows:process", key=key)
+    return render(request, "flows/move.html", {"preview": found, "key": key})
 
 
 @staff_page

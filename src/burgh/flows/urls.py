@@ -10,6 +10,7 @@ urlpatterns = [
     path("", pages.processes, name="processes"),
     path("deploy/", pages.deploy, name="deploy"),
     path("processes/<str:key>/", pages.process, name="process"),
+    path("processes/<str:key>/move/", pages.move, name="move"),
     path("processes/<str:key>/v<int:number>.bpmn", pages.process_file, name="process-file"),
     path("steps/<uuid:task_id>/", work_pages.task, name="task"),
     path("teams/<uuid:team_id>/", work_pages.team_processes, name="team"),
