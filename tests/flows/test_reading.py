@@ -144,3 +144,15 @@ def test_a_dmn_file_with_two_decisions_is_refused():
     bad = PRIORITY.replace("</decision>", f"</decision>{second}", 1)
     [problem] = _problems(("rules.dmn", bad))
     assert "holds 2 decisions" in problem
+
+
+def test_a_dmn_entry_that_would_not_run_as_written_is_refused_with_the_way_to_write_it():
+    bad = PRIORITY.replace("<text>&gt;= 40</text>", "<text>in (40, 50)</text>")
+    [problem] = _problems(("rules.dmn", bad))
+    assert problem == (
+        "rules.dmn: serious_deep: its input entry 'in (40, 50)' begins with a word, which is "
+        "joined to the input without a space: write it with ? for the input, like "
+        "'? in (40, 50)'"
+    )
+    good = PRIORITY.replace("<text>&gt;= 40</text>", "<text>? in (40, 50)</text>")
+    assert read([("rules.dmn", good.encode())]).decisions

@@ -43,11 +43,14 @@ from burgh.cases.services import route, save_case_type
 from burgh.cases.services.intake import reference_for
 from burgh.core import audit
 from burgh.demo.generator import DemoCouncil
+from burgh.flows.services import deploy_definitions, start_for_case
 from burgh.identity.models import Team, User
 from burgh.places.services import addresses
 from burgh.staff.services import caseload_capacities
 
 CASE_TYPES_DIR = Path(__file__).with_name("case_types")
+# The process flows five of the types run (docs/process-flows.md), as an analyst deploys them.
+FLOWS_DIR = Path(__file__).with_name("flows")
 CASES_PER_RESIDENT = 0.6
 HISTORY_DAYS = 120
 BATCH_SIZE = 2000
@@ -382,7 +385,13 @@ def case_type_definitions() -> list[dict[str, Any]]:
     return [json.loads(path.read_text("utf-8")) for path in sorted(CASE_TYPES_DIR.glob("*.json"))]
 
 
+def deploy_demo_flows() -> None:
+    files = [(path.name, path.read_bytes()) for path in sorted(FLOWS_DIR.iterdir())]
+    deploy_definitions(None, files, source="command")
+
+
 def load_case_types() -> dict[str, CaseType]:
+    deploy_demo_flows()
     return {
         definition["code"]: save_case_type(None, definition)[0]
         for definition in case_type_definitions()
@@ -796,6 +805,12 @@ class _CaseMaker:
         CaseDecision.objects.bulk_create(self.rows["decisions"], batch_size=BATCH_SIZE)
         ChronologyEntry.objects.bulk_create(self.rows["chronology"], batch_size=BATCH_SIZE)
         still_open = [case for case in self.cases if case.stage != Stage.CLOSED]
+        # The council switched its process flows on today: the open cases not yet begun on
+        # (still in their type's first status) start them; the others go on as they were.
+        for case in still_open:
+            case_type = self.types[case.case_type.code]
+            if case_type.process_key and case.status == case_type.initial_status:
+                start_for_case(case)
         states = Counter(
             str(sla_clock.state(case, self.now)) for case in still_open if case.sla_due_at
         )

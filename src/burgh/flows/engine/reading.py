@@ -375,18 +375,31 @@ def _check_dmn(name: str, root: Any, problems: list[Problem]) -> None:
     for rule in table.iter(tag("rule")):
         for entry in rule.iter(tag("inputEntry")):
             text = (entry.findtext(tag("text")) or "").strip()
-            if text and text != "-":
-                # As SpiffWorkflow reads it: a value to compare with, or an operator and a value.
-                candidate = (
-                    f"value == ({text})"
-                    if not expressions.problems(f"({text})")
-                    else f"value {text}"
+            if not text or text == "-":
+                continue
+            if "?" not in text and expressions.problems(text) and text[0].isalpha():
+                reason = (
+                    f"its input entry {text!r} begins with a word, which is joined to the input "
+                    f"without a space: write it with ? for the input, like '? {text}'"
                 )
-                check(rule, candidate.replace("?", "value"), "input entry")
+                problems.append(Problem(name, _element(rule), reason))
+            else:
+                check(rule, _as_run(text), "input entry")
         for entry in rule.iter(tag("outputEntry")):
             text = (entry.findtext(tag("text")) or "").strip()
             if text:
                 check(rule, text, "output entry")
+
+
+def _as_run(entry: str) -> str:
+    """A decision table's input entry as SpiffWorkflow runs it, `value` for the input: with
+    `?` for the input where it says so, else compared for equality when it is a value, else
+    the input and the entry joined as they are (so `< 40` runs as `value< 40`)."""
+    if "?" in entry:
+        return entry.replace("?", "value")
+    if not expressions.problems(entry):
+        return f"value == ({entry})"
+    return f"value{entry}"
 
 
 def _quote_timer_literals(root: Any) -> None:
