@@ -178,3 +178,57 @@ class TestAssessment:
         assert instance.status == "completed"
         assert instance.waiting_for == []
         assert "Timer fell due: A week" in _flow_lines(case)
+
+
+class TestFromOutside:
+    """Another system wakes a case's process through the API; another case through an action."""
+
+    def test_a_message_and_a_signal_through_the_api(self, council):
+        from tests.clients import token_client
+        from tests.factories import RoleAssignmentFactory, RoleFactory
+
+        case = TestAssessment()._past_the_views(council, 1_000)
+        system = token_client(council.inspector, ["cases:write", "flows:write"])
+        url = "/api/v1/flows/messages"
+        wrong = system.post(url, {"case_id": str(case.pk), "name": "nonsense"}, "application/json")
+        assert wrong.json() == {"taken": 0}
+        taken = system.post(url, {"case_id": str(case.pk), "name": "reply"}, "application/json")
+        assert taken.json() == {"taken": 1}
+        signal = {"name": "services_resume"}
+        refused = system.post("/api/v1/flows/signals", signal, "application/json")
+        assert refused.status_code == 403
+        RoleAssignmentFactory(
+            user=council.inspector, role=RoleFactory(permissions=["flows.send_signals"])
+        )
+        woken = system.post("/api/v1/flows/signals", signal, "application/json")
+        assert woken.json() == {"taken": 1}
+        outsider = token_client(council.social_worker, ["cases:write"])
+        hidden = outsider.post(url, {"case_id": str(case.pk), "name": "reply"}, "application/json")
+        assert hidden.status_code == 404
+
+    def test_one_case_wakes_another_with_message_case(
+        self, council, analyst, django_capture_on_commit_callbacks
+    ):
+        waiting = TestAssessment()._past_the_views(council, 1_000)
+        sender = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+            'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">'
+            '<bpmn:process id="sender" isExecutable="true"><bpmn:startEvent id="s" />'
+            '<bpmn:serviceTask id="tell" camunda:type="external" camunda:topic="message_case">'
+            "<bpmn:extensionElements><camunda:inputOutput>"
+            f'<camunda:inputParameter name="case">"{waiting.reference}"</camunda:inputParameter>'
+            '<camunda:inputParameter name="name">"reply"</camunda:inputParameter>'
+            "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
+            '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="tell" />'
+            '<bpmn:sequenceFlow id="b" sourceRef="tell" targetRef="e" /></bpmn:process>'
+            "</bpmn:definitions>"
+        )
+        services.deploy_definitions(analyst, [("sender.bpmn", sender.encode())], source="page")
+        cases.save_case_type(
+            None, child_protection_definition("kinloch/children-north", process="sender")
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            TestScreening()._refer(council)
+        assert _instance(waiting).waiting_for == ["signal:services_resume"]
+        assert "Message received: reply" in _flow_lines(waiting)

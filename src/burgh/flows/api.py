@@ -10,19 +10,22 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from burgh.core.concurrency import required_version
-from burgh.core.errors import NotFoundError
+from burgh.core.errors import NotFoundError, PermissionDeniedError
 from burgh.flows import services
 from burgh.flows.models import DecisionDefinition, ProcessDefinition, ProcessTask
 from burgh.flows.services import oversight
 from burgh.flows.services.running import may_work_on
 from burgh.identity.auth import caller, require_scope
 from burgh.identity.models import Team, User
+from burgh.identity.permissions import has_permission
 
 router = Router(tags=["flows"])
 READ, WRITE = "flows:read", "flows:write"
 # A case's process steps are work on the case: the cases scopes cover them.
 CASES_READ, CASES_WRITE = "cases:read", "cases:write"
 MOST_STEPS = 200
+# Waking every process that waits for a signal is a council-wide act: a role must allow it.
+SEND_SIGNALS = "flows.send_signals"
 
 
 class VersionOut(Schema):
@@ -238,3 +241,53 @@ def complete_step(request: HttpRequest, step_id: UUID, payload: StepDone) -> Htt
     expected = required_version(request)
     services.complete_task(by, step_id, payload.answers, expected_version=expected)
     return _step(_visible_step(by, step_id))
+
+
+class MessageIn(Schema):
+    case_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SignalIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Delivered(Schema):
+    taken: int
+
+
+@router.post(
+    "/messages",
+    response=Delivered,
+    summary="Send a message to a case's process",
+    description=(
+        "Another system's reply (a contractor's works done, a payment taken): the case's process "
+        "goes on if it waits for a message of this name (`taken` 1), else nothing happens "
+        "(`taken` 0). Needs a token that may change the case."
+    ),
+)
+def post_message(request: HttpRequest, payload: MessageIn) -> Delivered:
+    by = _caller(request, CASES_WRITE)
+    if not may_work_on(by, payload.case_id):
+        raise NotFoundError("There is no such case, or you cannot see it.")
+    return Delivered(
+        taken=int(services.deliver_message(payload.case_id, payload.name, payload.data))
+    )
+
+
+@router.post(
+    "/signals",
+    response=Delivered,
+    summary="Broadcast a signal to every waiting process",
+    description=(
+        "Every running process waiting for a signal of this name goes on; `taken` says how "
+        "many. Needs the `flows:write` scope and a role that may send signals."
+    ),
+)
+def post_signal(request: HttpRequest, payload: SignalIn) -> Delivered:
+    by = _caller(request, WRITE)
+    if not has_permission(by, SEND_SIGNALS):
+        raise PermissionDeniedError("None of your roles lets you send signals to processes.")
+    return Delivered(taken=services.broadcast_signal(payload.name, payload.data))

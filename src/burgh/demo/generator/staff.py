@@ -146,6 +146,7 @@ ROLES = (
             "core.view_audit",
             "cases.manage_case_types",
             "flows.deploy",
+            "flows.send_signals",
         ),
         requires_mfa=True,
     ),

@@ -71,6 +71,25 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
+            "message_case",
+            "Send a message to another case's process (a child case telling its parent it is "
+            "done, say): it goes on if it waits for a message of that name.",
+            (
+                ActionInput("case", "The other case's reference, like 'C0001234'."),
+                ActionInput("name", "The message's name, as the other process's event names it."),
+                _optional("data", "A dictionary of values the message carries."),
+            ),
+        ),
+        Action(
+            "send_signal",
+            "Broadcast a signal: every running process waiting for a signal of that name goes "
+            "on (a service suspended, say, or a major incident declared).",
+            (
+                ActionInput("name", "The signal's name, as the waiting processes' events name it."),
+                _optional("data", "A dictionary of values the signal carries."),
+            ),
+        ),
+        Action(
             "emit_event",
             "Publish a CloudEvent about the case (type gov.burgh.flows.<name>) through the "
             "outbox, for subscribers and other systems.",

@@ -484,7 +484,35 @@ def _emit_event(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"event": str(event.id)}
 
 
+def _data(inputs: dict[str, Any]) -> dict[str, Any]:
+    data = inputs.get("data") or {}
+    if not isinstance(data, dict):
+        raise InvalidInputError("A message's or a signal's data is a dictionary of values.")
+    return _plain(data)
+
+
+def _message_case(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    reference = str(inputs["case"])
+    other = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if other is None:
+        raise InvalidInputError(f"There is no case {reference!r} to send a message to.")
+    name = str(inputs["name"])
+    payload = {"from_case": case.reference, **_data(inputs)}
+    # Done after this advance commits: the other case's process is locked on its own.
+    transaction.on_commit(lambda: deliver_message(other, name, payload))
+    return {"case": reference, "message": name}
+
+
+def _send_signal(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    name = str(inputs["name"])
+    payload = {"from_case": case.reference, **_data(inputs)}
+    transaction.on_commit(lambda: broadcast_signal(name, payload))
+    return {"signal": name}
+
+
 ACTIONS: dict[str, Callable[[Case, dict[str, Any]], dict[str, Any]]] = {
+    "message_case": _message_case,
+    "send_signal": _send_signal,
     "send_letter": _send_letter,
     "create_task": _create_task,
     "set_status": _set_status,
