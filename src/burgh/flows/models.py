@@ -150,12 +150,13 @@ class ProcessTask(BurghModel):
 
 
 class DecisionRecord(models.Model):
-    """One evaluation of a decision table in a case's process: its inputs, the rules that
-    fired and what it decided."""
+    """One evaluation of a decision table for a case (in its process, or routing it): its
+    inputs, the rules that fired and what it decided."""
 
     id = models.BigAutoField(primary_key=True)
+    # None: made outside a process (the case type's routing when the case was logged).
     instance = models.ForeignKey(
-        ProcessInstance, on_delete=models.CASCADE, related_name="decisions"
+        ProcessInstance, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
     )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="process_decisions"

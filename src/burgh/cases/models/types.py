@@ -75,6 +75,9 @@ class CaseType(BurghModel):
     # The process flow its cases run (a deployed BPMN process's key); each case starts the
     # latest version when it is logged.
     process_key = models.CharField(max_length=200, blank=True)
+    # A deployed DMN decision table that routes its cases (outputs `team`, as
+    # organisation/team, and `priority`), in place of the routing rules.
+    routing_decision = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["service", "name"]

@@ -110,6 +110,7 @@ def definition_of(case_type: CaseType) -> dict[str, Any]:
         "retention_class": case_type.retention_class,
         "statutory_timescale": case_type.statutory_timescale,
         "process": case_type.process_key,
+        "routing_decision": case_type.routing_decision,
     }
 
 
@@ -202,6 +203,7 @@ def case_type(request: HttpRequest, user: User, type_id: UUID) -> HttpResponse:
         ("SLA", _sla(found)),
         ("Statutory timescale", found.statutory_timescale or "None"),
         ("Process flow", found.process_key or "None"),
+        ("Routing decision table", found.routing_decision or "None (the routing rules)"),
         ("Default team", found.default_team.name),
         ("Default priority", str(Priority(found.default_priority).label)),
         ("Allocation", str(Allocation(found.allocation).label)),

@@ -8,6 +8,7 @@ the whole definition is right.
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -52,6 +53,7 @@ KNOWN_KEYS = {
     "allocation",
     "duplicate_radius_m",
     "process",
+    "routing_decision",
     *STRINGS,
     *FLAGS,
 }
@@ -138,6 +140,7 @@ def check_definition(raw: Any) -> dict[str, Any]:
         problems.add("#/duplicate_radius_m", "Give whole metres from 0 (same property) to 5000.")
     values["duplicate_radius_m"] = radius
     values["process_key"] = _process(raw.get("process", ""), problems)
+    values["routing_decision"] = _routing_decision(raw.get("routing_decision", ""), problems)
     if problems.errors:
         raise CaseTypeDefinitionError(
             f"The case type definition has {len(problems.errors)} problem(s).",
@@ -154,6 +157,20 @@ def _process(raw: Any, problems: _Problems) -> str:
         return ""
     if not isinstance(raw, str) or latest_process(raw) is None:
         problems.add("#/process", f"No process flow {raw!r} is deployed: deploy it first.")
+        return ""
+    return raw
+
+
+def _routing_decision(raw: Any, problems: _Problems) -> str:
+    """The key of a deployed DMN decision table, or "" for the routing rules."""
+    from burgh.flows.services import latest_decision
+
+    if raw in ("", None):
+        return ""
+    if not isinstance(raw, str) or latest_decision(raw) is None:
+        problems.add(
+            "#/routing_decision", f"No decision table {raw!r} is deployed: deploy it first."
+        )
         return ""
     return raw
 
@@ -389,9 +406,42 @@ def _keep_statuses_in_use(case_type: CaseType, statuses: list[dict[str, str]]) -
         )
 
 
+@dataclass(frozen=True)
+class Routed:
+    team: Team
+    priority: int
+    # How a decision table routed it, for the case's chronology (None: by the rules).
+    decided: Any = None
+
+
 def route(case_type: CaseType, data: Mapping[str, Any], *, channel: str) -> tuple[Team, int]:
-    """The team queue and priority a new case of `case_type` goes to, by its routing rules."""
+    """The team queue and priority a new case of `case_type` goes to."""
+    routed = route_explained(case_type, data, channel=channel)
+    return routed.team, routed.priority
+
+
+def route_explained(case_type: CaseType, data: Mapping[str, Any], *, channel: str) -> Routed:
+    """Where a new case goes, by the type's routing decision table if it has one (its `team`
+    and `priority` outputs; the defaults for what it leaves out), else by its routing rules."""
     facts = {**data, "channel": channel}
+    if case_type.routing_decision:
+        from burgh.flows.services.decisions import decide
+
+        decided = decide(case_type.routing_decision, facts)
+        team = case_type.default_team
+        if decided.outputs.get("team"):
+            team = team_by_path(str(decided.outputs["team"])) or team
+        priority = decided.outputs.get("priority")
+        if isinstance(priority, str):
+            priority = PRIORITIES.get(priority.lower())
+        if priority not in (1, 2, 3, 4):
+            priority = case_type.default_priority
+        return Routed(team, int(priority), decided)
+    team, priority = _by_rules(case_type, facts)
+    return Routed(team, priority)
+
+
+def _by_rules(case_type: CaseType, facts: Mapping[str, Any]) -> tuple[Team, int]:
     for rule in case_type.routing:
         if all(_holds(facts.get(name), wanted) for name, wanted in rule["when"].items()):
             team = Team.objects.filter(pk=rule.get("team_id")).first()

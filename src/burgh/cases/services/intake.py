@@ -35,7 +35,7 @@ from burgh.cases.models import (
 )
 from burgh.cases.services import clock
 from burgh.cases.services.allocation import choose_automatically, give_automatically
-from burgh.cases.services.casetypes import find_case_type, route
+from burgh.cases.services.casetypes import find_case_type, route_explained
 from burgh.cases.services.common import announce, chronicle, require, text
 from burgh.core.errors import InvalidInputError
 from burgh.identity import policy
@@ -117,7 +117,8 @@ def intake(
     duplicate_of = _duplicate_target(by, request.duplicate_of, case_type.code, errors)
     if errors:
         raise InvalidInputError("The request cannot be logged.", errors=errors)
-    team, routed_priority = route(case_type, data, channel=request.channel)
+    routed = route_explained(case_type, data, channel=request.channel)
+    team, routed_priority = routed.team, routed.priority
     received_at = request.received_at or timezone.now()
     case = Case(
         case_type=case_type,
@@ -167,6 +168,11 @@ def intake(
             detail={"channel": request.channel, "team": str(team.pk)},
             at=received_at,
         )
+        if routed.decided is not None:
+            from burgh.flows.services.decisions import record
+
+            record(routed.decided, case, "routing")
+            chronicle(case, "flow", f"Routed: {routed.decided.explained()}", by=by)
         if duplicate_of is not None:
             CaseLink.objects.create(case=case, other=duplicate_of, kind=CaseLink.Kind.DUPLICATE)
             chronicle(case, "link", f"Logged as a duplicate of {duplicate_of.reference}", by=by)

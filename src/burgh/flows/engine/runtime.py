@@ -9,9 +9,9 @@ saves no more than one that loops once.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -122,6 +122,13 @@ def specs_of(definition: Any) -> tuple[Any, dict[str, Any]]:
             _parsed.pop(next(iter(_parsed)))
         _parsed[definition.pk] = found
     return found
+
+
+def plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as JSON keeps them (dates as ISO text), for the record."""
+    return {
+        str(k): v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()
+    }
 
 
 def start(definition: Any, engine: ProcessEngine, data: dict[str, Any]) -> BpmnWorkflow:

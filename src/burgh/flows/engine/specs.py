@@ -47,31 +47,36 @@ class ActionTask(ServiceTask):  # type: ignore[misc]
         return True
 
 
+def evaluate_table(
+    engine: Any, task: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """A decision table over `task`'s data: the inputs it read, the rules that fired and what
+    it decided (a UNIQUE table's first matching rule, a COLLECT table's every match)."""
+    table = engine.decision_table
+    evaluate = task.workflow.script_engine.evaluate
+    fired = engine.decide(task)
+    if table.hit_policy == "COLLECT":
+        outputs: dict[str, Any] = {}
+        for rule in fired:
+            for key, value in rule.output_as_dict(task).items():
+                outputs.setdefault(key, []).append(value)
+    else:
+        outputs = dict(fired[0].output_as_dict(task)) if fired else {}
+    inputs = {
+        given.label or given.expression: evaluate(task, given.expression) for given in table.inputs
+    }
+    rules = [{"id": rule.id, "row": rule.row_number, "note": rule.description} for rule in fired]
+    return inputs, rules, outputs
+
+
 class DecisionTask(BusinessRuleTask):  # type: ignore[misc]
     """A business rule task that tells the script engine which rules fired on which inputs,
     so every evaluation is on the record (`ProcessEngine.decided`)."""
 
     def _run_hook(self, task: Any) -> bool:
-        engine = self.dmnEngine
-        table = engine.decision_table
-        evaluate = task.workflow.script_engine.evaluate
-        fired = engine.decide(task)
-        if table.hit_policy == "COLLECT":
-            result: dict[str, Any] = {}
-            for rule in fired:
-                for key, value in rule.output_as_dict(task).items():
-                    result.setdefault(key, []).append(value)
-        else:
-            result = dict(fired[0].output_as_dict(task)) if fired else {}
-        task.data = DeepMerge.merge(task.data, result)
-        inputs = {
-            given.label or given.expression: evaluate(task, given.expression)
-            for given in table.inputs
-        }
-        rules = [
-            {"id": rule.id, "row": rule.row_number, "note": rule.description} for rule in fired
-        ]
-        task.workflow.script_engine.decided(task, inputs, rules, result)
+        inputs, rules, outputs = evaluate_table(self.dmnEngine, task)
+        task.data = DeepMerge.merge(task.data, outputs)
+        task.workflow.script_engine.decided(task, inputs, rules, outputs)
         return True
 
 

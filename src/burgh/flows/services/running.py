@@ -10,7 +10,7 @@ why, for a team leader to see, and the case's own work goes on.
 """
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -115,9 +115,9 @@ class _Run:
                 at=now,
                 element=spec.bpmn_id,
                 decision=key,
-                inputs=_plain(decided.inputs),
+                inputs=runtime.plain(decided.inputs),
                 rules=decided.rules,
-                outputs=_plain(decided.outputs),
+                outputs=runtime.plain(decided.outputs),
             )
             given = ", ".join(f"{name} {value!r}" for name, value in decided.inputs.items())
             fired = ", ".join(f"row {rule['row']} ({rule['id']})" for rule in decided.rules)
@@ -126,8 +126,8 @@ class _Run:
                 self.case.pk,
                 f"Decided {spec.bpmn_name or spec.bpmn_id}: {result or 'no result'} "
                 f"(rule {fired or 'none'} fired for {given or 'no inputs'})",
-                detail={"decision": key, "inputs": _plain(decided.inputs),
-                        "rules": decided.rules, "outputs": _plain(decided.outputs)},
+                detail={"decision": key, "inputs": runtime.plain(decided.inputs),
+                        "rules": decided.rules, "outputs": runtime.plain(decided.outputs)},
             )  # fmt: skip
         self.engine.decisions.clear()
 
@@ -216,13 +216,6 @@ class _Run:
         who = f" for {owner}" if owner else (f" for {team}" if team else "")
         cases.record_process_step(self.case.pk, f"Waiting{who}{due}: {created.name}")
         return created
-
-
-def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values as JSON keeps them (dates as ISO text)."""
-    return {
-        str(k): v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()
-    }
 
 
 def _duration(text: str) -> timedelta:
@@ -333,7 +326,7 @@ def complete_task(
             task.data.update(cleaned)
             task.run()
 
-        row.status, row.answers = ProcessTask.Status.DONE, _plain(cleaned)
+        row.status, row.answers = ProcessTask.Status.DONE, runtime.plain(cleaned)
         row.completed_by, row.completed_at = by, timezone.now()
         row.version += 1
         row.save()
@@ -479,7 +472,7 @@ def _emit_event(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
     event = events.emit(
         f"gov.burgh.flows.{name}",
         f"cases/case/{case.pk}",
-        {"case": case.reference, **_plain(data)},
+        {"case": case.reference, **runtime.plain(data)},
     )
     return {"event": str(event.id)}
 
@@ -488,7 +481,7 @@ def _data(inputs: dict[str, Any]) -> dict[str, Any]:
     data = inputs.get("data") or {}
     if not isinstance(data, dict):
         raise InvalidInputError("A message's or a signal's data is a dictionary of values.")
-    return _plain(data)
+    return runtime.plain(data)
 
 
 def _message_case(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
