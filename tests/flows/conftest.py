@@ -1,4 +1,5 @@
-"""Process flow tests' people and files."""
+"""Process flow tests' people and files, and the case tests' council with the pothole process
+bound to potholes (`roads`), whose potholes `report` logs."""
 
 from pathlib import Path
 
@@ -25,3 +26,29 @@ def analyst(council):
 @pytest.fixture
 def caseworker(council):
     return UserFactory(organisation=council, full_name="Colin Caseworker")
+
+
+@pytest.fixture
+def roads(analyst):
+    """The case tests' council, with the pothole process deployed and bound to potholes."""
+    from burgh.cases import services as cases
+    from burgh.flows import services
+    from tests.cases.setting import make_setting, pothole_definition
+
+    setting = make_setting()
+    services.deploy_definitions(
+        analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
+    )
+    cases.save_case_type(None, pothole_definition("kinloch/roads-maintenance", process="pothole"))
+    return setting
+
+
+def report(setting):
+    """A deep pothole on the road, logged by the adviser: its process starts."""
+    from burgh.cases import services as cases
+    from tests.cases.setting import ROAD_UPRN
+
+    request = cases.IntakeRequest(
+        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
+    )
+    return cases.intake(setting.adviser, request).case

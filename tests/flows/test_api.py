@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from burgh.flows.models import ProcessDefinition
 from tests.clients import token_client
-from tests.flows.conftest import FILES, file
+from tests.flows.conftest import FILES, file, report
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/flows/deployments"
@@ -70,23 +70,9 @@ def test_an_unknown_process_or_version_is_404(analyst):
 
 class TestSteps:
     @pytest.fixture
-    def roads(self, analyst):
-        from burgh.cases import services as cases
-        from burgh.flows import services
-        from tests.cases.setting import make_setting, pothole_definition
-
-        setting = make_setting()
-        services.deploy_definitions(
-            analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
-        )
-        cases.save_case_type(
-            None, pothole_definition("kinloch/roads-maintenance", process="pothole")
-        )
-        request = cases.IntakeRequest(
-            case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn="134000000002"
-        )
-        setting.case = cases.intake(setting.adviser, request).case
-        return setting
+    def roads(self, roads):
+        roads.case = report(roads)
+        return roads
 
     def test_a_worker_lists_reads_and_completes_a_step_with_its_etag(self, roads):
         client = token_client(roads.inspector, ["cases:read", "cases:write"])

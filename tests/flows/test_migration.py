@@ -3,35 +3,15 @@ compatible ones move, each on its case's chronology; a new version alone changes
 
 import pytest
 
-from burgh.cases import services as cases
 from burgh.cases.models import ChronologyEntry
-from burgh.cases.services import IntakeRequest
 from burgh.core.errors import PermissionDeniedError
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.flows.services import migration
-from tests.cases.setting import ROAD_UPRN, make_setting, pothole_definition
 from tests.clients import page_client
-from tests.flows.conftest import FILES, file
+from tests.flows.conftest import FILES, report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roads(analyst):
-    setting = make_setting()
-    services.deploy_definitions(
-        analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
-    )
-    cases.save_case_type(None, pothole_definition("kinloch/roads-maintenance", process="pothole"))
-    return setting
-
-
-def _report(setting):
-    request = IntakeRequest(
-        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
-    )
-    return cases.intake(setting.adviser, request).case
 
 
 def _deploy(analyst, old, new):
@@ -40,14 +20,14 @@ def _deploy(analyst, old, new):
 
 
 def test_a_new_version_leaves_running_cases_on_theirs(roads, analyst):
-    case = _report(roads)
+    case = report(roads)
     _deploy(analyst, "Inspect the pothole", "Inspect the road")
     assert ProcessInstance.objects.get(case=case).definition.number == 1
-    assert ProcessInstance.objects.get(case=_report(roads)).definition.number == 2
+    assert ProcessInstance.objects.get(case=report(roads)).definition.number == 2
 
 
 def test_the_preview_says_what_moves_where_and_moving_changes_the_version(roads, analyst):
-    waiting = [_report(roads), _report(roads)]
+    waiting = [report(roads), report(roads)]
     _deploy(analyst, "Inspect the pothole", "Inspect the road")
     found = migration.preview(analyst, "pothole", 1, 2)
     assert [(p.element, p.instances, p.target, p.target_name) for p in found.places] == [
@@ -69,7 +49,7 @@ def test_the_preview_says_what_moves_where_and_moving_changes_the_version(roads,
 
 
 def test_cases_at_a_step_the_new_version_lacks_stay(roads, analyst):
-    case = _report(roads)
+    case = report(roads)
     _deploy(analyst, '"inspect"', '"survey"')
     found = migration.migrate(analyst, "pothole", 1, 2)
     assert found.movable == []
@@ -79,14 +59,14 @@ def test_cases_at_a_step_the_new_version_lacks_stay(roads, analyst):
 
 
 def test_only_administrators_move_processes(roads, analyst):
-    _report(roads)
+    report(roads)
     _deploy(analyst, "Inspect the pothole", "Inspect the road")
     with pytest.raises(PermissionDeniedError):
         migration.migrate(roads.inspector, "pothole", 1, 2)
 
 
 def test_the_move_pages_preview_then_move(roads, analyst):
-    _report(roads)
+    report(roads)
     _deploy(analyst, "Inspect the pothole", "Inspect the road")
     client = page_client(analyst)
     shown = client.get("/flows/processes/pothole/?").content.decode()

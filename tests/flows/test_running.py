@@ -4,36 +4,14 @@ chronology; a step that fails stops the process there, saying where and why."""
 
 import pytest
 
-from burgh.cases import services as cases
 from burgh.cases.models import CaseTask, ChronologyEntry
-from burgh.cases.services import IntakeRequest
 from burgh.core.errors import ConflictError, InvalidInputError
 from burgh.core.models import AuditEntry
 from burgh.flows import services
 from burgh.flows.models import DecisionRecord, ProcessInstance, ProcessTask
-from tests.cases.setting import ROAD_UPRN, make_setting, pothole_definition
-from tests.flows.conftest import FILES, file
+from tests.flows.conftest import FILES, report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roads(analyst):
-    """The case tests' council, with the pothole process deployed and bound to potholes."""
-    setting = make_setting()
-    services.deploy_definitions(
-        analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
-    )
-    definition = pothole_definition("kinloch/roads-maintenance", process="pothole")
-    cases.save_case_type(None, definition)
-    return setting
-
-
-def _report(setting):
-    request = IntakeRequest(
-        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
-    )
-    return cases.intake(setting.adviser, request).case
 
 
 def _summaries(case):
@@ -45,7 +23,7 @@ def _summaries(case):
 
 
 def test_a_logged_case_starts_its_process_and_waits_for_the_inspection(roads):
-    case = _report(roads)
+    case = report(roads)
     instance = ProcessInstance.objects.get(case=case)
     assert instance.status == "running"
     assert (instance.definition.key, instance.definition.number) == ("pothole", 1)
@@ -59,7 +37,7 @@ def test_a_logged_case_starts_its_process_and_waits_for_the_inspection(roads):
 
 
 def test_completing_the_inspection_decides_orders_the_repair_and_finishes(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "45"})
 
@@ -97,7 +75,7 @@ def test_completing_the_inspection_decides_orders_the_repair_and_finishes(roads)
 
 
 def test_no_repair_needed_takes_the_other_branch(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     services.complete_task(roads.inspector, step.pk, {"severity": "none", "depth_mm": "0"})
     assert not CaseTask.objects.filter(case=case).exists()
@@ -105,7 +83,7 @@ def test_no_repair_needed_takes_the_other_branch(roads):
 
 
 def test_wrong_answers_are_refused_each_with_its_field_and_nothing_moves(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     with pytest.raises(InvalidInputError) as refused:
         services.complete_task(roads.inspector, step.pk, {"severity": "awful", "depth_mm": "deep"})
@@ -116,7 +94,7 @@ def test_wrong_answers_are_refused_each_with_its_field_and_nothing_moves(roads):
 
 
 def test_a_step_is_done_once(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     services.complete_task(roads.inspector, step.pk, {"severity": "minor", "depth_mm": "10"})
     with pytest.raises(ConflictError, match="already done"):
@@ -124,7 +102,7 @@ def test_a_step_is_done_once(roads):
 
 
 def test_a_worker_who_may_not_change_the_case_cannot_do_its_steps(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     with pytest.raises(Exception, match="no such case"):
         services.complete_task(roads.social_worker, step.pk, {"severity": "minor"})
@@ -139,7 +117,7 @@ def test_a_failing_action_stops_the_process_and_says_where_and_why(roads, analys
         .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
     )
     services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "45"})
     instance = ProcessInstance.objects.get(case=case)

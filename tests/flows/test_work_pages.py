@@ -8,36 +8,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from burgh.cases import services as cases
-from burgh.cases.services import IntakeRequest
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
-from tests.cases.setting import ROAD_UPRN, make_setting, pothole_definition
 from tests.clients import page_client
-from tests.flows.conftest import FILES, file
+from tests.flows.conftest import FILES, report
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def roads(analyst):
-    setting = make_setting()
-    services.deploy_definitions(
-        analyst, [file("pothole.bpmn"), file("pothole_priority.dmn")], source="page"
-    )
-    cases.save_case_type(None, pothole_definition("kinloch/roads-maintenance", process="pothole"))
-    return setting
-
-
-def _report(setting):
-    request = IntakeRequest(
-        case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
-    )
-    return cases.intake(setting.adviser, request).case
-
-
 def test_the_case_page_shows_the_process_and_its_step(roads):
-    case = _report(roads)
+    case = report(roads)
     page = page_client(roads.inspector).get(f"/cases/{case.pk}/").content.decode()
     assert "Process: Pothole repair" in page
     step = ProcessTask.objects.get(case=case)
@@ -46,7 +26,7 @@ def test_the_case_page_shows_the_process_and_its_step(roads):
 
 
 def test_a_step_is_done_on_its_form_page_and_the_case_page_shows_it_done(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     client = page_client(roads.inspector)
     form = client.get(f"/flows/steps/{step.pk}/").content.decode()
@@ -68,7 +48,7 @@ def test_a_step_is_done_on_its_form_page_and_the_case_page_shows_it_done(roads):
 
 
 def test_a_stale_form_is_refused_without_losing_the_step(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     answer = page_client(roads.inspector).post(
         f"/flows/steps/{step.pk}/",
@@ -81,20 +61,20 @@ def test_a_stale_form_is_refused_without_losing_the_step(roads):
 
 
 def test_the_step_page_of_a_case_out_of_sight_is_not_found(roads):
-    case = _report(roads)
+    case = report(roads)
     step = ProcessTask.objects.get(case=case)
     assert page_client(roads.social_worker).get(f"/flows/steps/{step.pk}/").status_code == 404
 
 
 def test_the_team_queue_lists_the_steps_waiting(roads):
-    case = _report(roads)
+    case = report(roads)
     page = page_client(roads.inspector).get(f"/cases/teams/{roads.roads.pk}/").content.decode()
     assert "Process steps waiting (1)" in page
     assert case.reference in page
 
 
 def test_a_leader_sees_running_stopped_and_overdue(roads, analyst):
-    running = _report(roads)
+    running = report(roads)
     ProcessTask.objects.filter(case=running).update(due_at=timezone.now() - timedelta(hours=1))
     broken = (
         (FILES / "pothole.bpmn")
@@ -102,7 +82,7 @@ def test_a_leader_sees_running_stopped_and_overdue(roads, analyst):
         .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
     )
     services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
-    stopped = _report(roads)
+    stopped = report(roads)
     step = ProcessTask.objects.get(case=stopped)
     services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "50"})
     client = page_client(roads.roads_leader)

@@ -9,12 +9,13 @@ one whose file did not keeps its version, so the same files sent again deploy no
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
 from burgh.core import audit, events
 from burgh.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from burgh.flows.engine.reading import DefinitionError, Deployed, Problem, read
+from burgh.flows.engine.reading import DefinitionError, Deployed, Problem, ReadProcess, read
 from burgh.flows.models import DecisionDefinition, Deployment, ProcessDefinition
 from burgh.identity.models import Team, User
 from burgh.identity.permissions import has_permission
@@ -90,48 +91,33 @@ def deploy_definitions(
         raise DeploymentRefusedError(unknown)
     with transaction.atomic():
         result = DeployResult(None)
-        decisions, processes = [], []
-        for decision in reading.decisions:
-            earlier = _locked_latest(DecisionDefinition, decision.key)
-            if earlier is not None and earlier.xml == decision.xml:
+        # (model, what was read, the columns only a process has) for each file's definition
+        new: list[tuple[Any, Any, dict[str, Any]]] = []
+        found: list[tuple[Any, Any, dict[str, Any]]] = [
+            *((DecisionDefinition, d, {}) for d in reading.decisions),
+            *((ProcessDefinition, p, _process_columns(p)) for p in reading.processes),
+        ]
+        for model, read_one, more in found:
+            earlier = _locked_latest(model, read_one.key)
+            if earlier is not None and earlier.xml == read_one.xml:
                 result.unchanged.append(earlier)
             else:
-                decisions.append((decision, (earlier.number if earlier else 0) + 1))
-        for process in reading.processes:
-            earlier = _locked_latest(ProcessDefinition, process.key)
-            if earlier is not None and earlier.xml == process.xml:
-                result.unchanged.append(earlier)
-            else:
-                processes.append((process, (earlier.number if earlier else 0) + 1))
-        if not decisions and not processes:
+                number = (earlier.number if earlier else 0) + 1
+                new.append((model, read_one, {"number": number, **more}))
+        if not new:
             return result
         deployment = result.deployment = Deployment.objects.create(
             deployed_by=user, source=source, files=[name for name, _ in files]
         )
-        for decision, number in decisions:
+        for model, read_one, columns in new:
             result.created.append(
-                DecisionDefinition.objects.create(
-                    key=decision.key,
-                    number=number,
-                    name=decision.name,
+                model.objects.create(
+                    key=read_one.key,
+                    name=read_one.name,
                     deployment=deployment,
-                    file_name=decision.file,
-                    xml=decision.xml,
-                )
-            )
-        for process, number in processes:
-            result.created.append(
-                ProcessDefinition.objects.create(
-                    key=process.key,
-                    number=number,
-                    name=process.name,
-                    deployment=deployment,
-                    file_name=process.file,
-                    xml=process.xml,
-                    spec=json.dumps(process.spec),
-                    elements=process.elements,
-                    calls=list(process.calls),
-                    stages=list(process.stages),
+                    file_name=read_one.file,
+                    xml=read_one.xml,
+                    **columns,
                 )
             )
         versions = [f"{made.key} v{made.number}" for made in result.created]
@@ -147,6 +133,15 @@ def deploy_definitions(
             {"id": str(deployment.pk), "files": deployment.files, "versions": versions},
         )
     return result
+
+
+def _process_columns(process: ReadProcess) -> dict[str, Any]:
+    return {
+        "spec": json.dumps(process.spec),
+        "elements": process.elements,
+        "calls": list(process.calls),
+        "stages": list(process.stages),
+    }
 
 
 def _locked_latest(
