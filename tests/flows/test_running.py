@@ -9,7 +9,7 @@ from burgh.core.errors import ConflictError, InvalidInputError
 from burgh.core.models import AuditEntry
 from burgh.flows import services
 from burgh.flows.models import DecisionRecord, ProcessInstance, ProcessTask
-from tests.flows.conftest import FILES, report
+from tests.flows.conftest import FILES, file, report
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,47 @@ def test_a_failing_action_stops_the_process_and_says_where_and_why(roads, analys
     # The step the worker did stays done: their work is not lost.
     step.refresh_from_db()
     assert step.status == "done"
+
+
+def test_a_stopped_process_goes_on_once_mended_keeping_the_workers_answers(roads, analyst):
+    from burgh.flows.services import migration
+
+    broken = (
+        (FILES / "pothole.bpmn")
+        .read_text()
+        .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
+    )
+    services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
+    case = report(roads)
+    step = ProcessTask.objects.get(case=case)
+    services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "45"})
+    assert ProcessInstance.objects.get(case=case).status == "failed"
+    # The analyst mends it (version 3) and moves the stopped case there: it goes on with the
+    # inspector's answers, not asking for them again.
+    services.deploy_definitions(analyst, [file("pothole.bpmn")], source="page")
+    moved = migration.migrate(analyst, "pothole", 2, 3)
+    assert len(moved.movable) == 1
+    instance = ProcessInstance.objects.get(case=case)
+    assert (instance.status, instance.definition.number) == ("completed", 3)
+    assert CaseTask.objects.get(case=case).title == "Works order: serious pothole"
+    assert ProcessTask.objects.filter(case=case).count() == 1
+
+
+def test_a_leader_sets_a_stopped_process_going_again_from_the_case_page(roads):
+    from tests.clients import page_client
+
+    case = report(roads)
+    instance = ProcessInstance.objects.get(case=case)
+    instance.status, instance.failure = "failed", "order: the case was not in a fit state"
+    instance.save()
+    page = page_client(roads.roads_leader).get(f"/cases/{case.pk}/").content.decode()
+    assert "Set the process going again" in page
+    assert (
+        "Set the process going again"
+        not in page_client(roads.inspector).get(f"/cases/{case.pk}/").content.decode()
+    )
+    answer = page_client(roads.roads_leader).post(f"/flows/cases/{case.pk}/retry/", follow=True)
+    assert "The process is going again." in answer.content.decode()
+    assert ProcessInstance.objects.get(case=case).status == "running"
+    refused = page_client(roads.inspector).post(f"/flows/cases/{case.pk}/retry/", follow=True)
+    assert "Only an administrator of process flows or the team" in refused.content.decode()

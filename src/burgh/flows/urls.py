@@ -15,6 +15,7 @@ urlpatterns = [
     path("steps/<uuid:task_id>/", work_pages.task, name="task"),
     path("teams/<uuid:team_id>/", work_pages.team_processes, name="team"),
     path("cases/<uuid:case_id>/diagram/", work_pages.case_diagram, name="case-diagram"),
+    path("cases/<uuid:case_id>/retry/", work_pages.retry_process, name="retry"),
     path(
         "cases/<uuid:case_id>/diagram.bpmn", work_pages.case_diagram_file, name="case-diagram-file"
     ),

@@ -21,7 +21,7 @@ from burgh.core.views import not_found
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.flows.services import oversight
-from burgh.flows.services.running import may_work_on
+from burgh.flows.services.running import may_retry, may_work_on
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 from burgh.people.pages import current_purpose
@@ -29,7 +29,7 @@ from burgh.people.pages import current_purpose
 DATE_PARTS = ("day", "month", "year")
 
 
-def case_process(case: Any, *, may_change: bool) -> dict[str, Any] | None:
+def case_process(case: Any, *, may_change: bool, user: User) -> dict[str, Any] | None:
     """What the case page shows of the case's process, or None when it runs none."""
     instance = ProcessInstance.objects.filter(case=case).select_related("definition").first()
     if instance is None:
@@ -56,6 +56,7 @@ def case_process(case: Any, *, may_change: bool) -> dict[str, Any] | None:
         "current": instance.stage,
         "waiting": list(waiting),
         "may_change": may_change,
+        "may_retry": instance.status == ProcessInstance.Status.FAILED and may_retry(user, instance),
     }
 
 
@@ -196,3 +197,23 @@ def case_diagram_file(request: HttpRequest, user: User, case_id: UUID) -> HttpRe
     if instance is None:
         return not_found(request)
     return HttpResponse(instance.definition.xml, content_type="application/xml; charset=utf-8")
+
+
+@staff_page
+@require_http_methods(["POST"])
+def retry_process(request: HttpRequest, user: User, case_id: UUID) -> HttpResponseBase:
+    """Set the case's stopped process going again (the case page's button)."""
+    instance = _instance_seen(request, user, case_id)
+    if instance is None:
+        return not_found(request)
+    try:
+        services.retry(user, instance.pk)
+    except BurghError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        instance.refresh_from_db()
+        if instance.status == ProcessInstance.Status.FAILED:
+            messages.error(request, f"The process stopped again: {instance.failure}")
+        else:
+            messages.success(request, "The process is going again.")
+    return redirect(reverse("cases:case", kwargs={"case_id": case_id}) + "#process")

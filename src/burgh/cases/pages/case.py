@@ -107,7 +107,7 @@ def case(request: HttpRequest, user: User, case_id: UUID) -> HttpResponse:
     context = summary_context(user, found)
     if "work" in found.fields:
         context.update(work_context(request, user, found, context["may_change"]))
-        context["process"] = case_process(found.case, may_change=context["may_change"])
+        context["process"] = case_process(found.case, may_change=context["may_change"], user=user)
     return render(request, "cases/case/case.html", context)
 
 

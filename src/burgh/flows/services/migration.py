@@ -1,6 +1,7 @@
 """Moving running cases' processes from one version of a process to another.
 
-A new version never changes a running instance on its own. An administrator moves them: the
+A new version never changes a running instance on its own. An administrator moves them (the
+running ones and those stopped by an error, which are then set going again with `retry`): the
 preview says, for each place the instances are (a step waiting, an event, a gateway), how
 many are there and where they go in the target version: to the element with the same id, if
 it is there. An instance can move only if every element it still holds is in the target; those
@@ -20,6 +21,7 @@ from burgh.core.errors import InvalidInputError, PermissionDeniedError
 from burgh.flows.engine import runtime
 from burgh.flows.models import ProcessDefinition, ProcessInstance
 from burgh.flows.services.deploy import may_deploy, process_version
+from burgh.flows.services.running import retry
 from burgh.identity.models import User
 
 
@@ -89,9 +91,13 @@ def preview(by: User, key: str, source: int, target: int) -> Preview:
     }
     counted: Counter[tuple[str, str]] = Counter()
     running = ProcessInstance.objects.filter(
-        definition=found.source, status=ProcessInstance.Status.RUNNING
+        definition=found.source,
+        status__in=[ProcessInstance.Status.RUNNING, ProcessInstance.Status.FAILED],
     ).only("pk", "state", "definition")
     for instance in running.iterator():
+        if not instance.state:  # stopped before its first wait: it starts again on retry
+            found.movable.append(instance.pk)
+            continue
         live, names = _held(instance.state, found.source)
         counted.update(live)
         missing = sorted(names - target_names)
@@ -119,9 +125,10 @@ def migrate(by: User, key: str, source: int, target: int) -> Preview:
             )
             if instance.definition_id != found.source.pk:
                 continue  # moved or finished meanwhile
-            engine = runtime.ProcessEngine(_refuse)
-            workflow = runtime.load(found.target, instance.state, engine)
-            instance.state = runtime.dump(workflow)
+            if instance.state:
+                engine = runtime.ProcessEngine(_refuse)
+                workflow = runtime.load(found.target, instance.state, engine)
+                instance.state = runtime.dump(workflow)
             instance.definition = found.target
             instance.version += 1
             instance.save(update_fields=["state", "definition", "version", "updated_at"])
@@ -130,6 +137,11 @@ def migrate(by: User, key: str, source: int, target: int) -> Preview:
                 f"{found.target.name} moved from version {source} to version {target}",
                 by=by,
             )
+    stopped = ProcessInstance.objects.filter(
+        pk__in=found.movable, status=ProcessInstance.Status.FAILED, definition=found.target
+    ).values_list("pk", flat=True)
+    for instance_id in list(stopped):
+        retry(by, instance_id)
     audit.record(
         "flows.instances_migrated",
         subject=found.target,

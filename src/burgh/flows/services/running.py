@@ -32,6 +32,7 @@ from burgh.core.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     StaleVersionError,
 )
 from burgh.flows.engine import runtime
@@ -532,3 +533,44 @@ def where_now(instance: ProcessInstance) -> list[tuple[str, str]]:
 
 def _nothing(task: Any, action: str, inputs: dict[str, Any]) -> None:
     raise ConflictError("Reading a process runs none of its actions.")
+
+
+def may_retry(by: User, instance: ProcessInstance) -> bool:
+    """Whether `by` may set a stopped process going again: an administrator of process flows,
+    or a leader of the case's team."""
+    from burgh.flows.services.deploy import may_deploy
+
+    return may_deploy(by) or instance.case.team_id in policy.viewer_for(by).manages
+
+
+def retry(by: User, instance_id: Any) -> ProcessInstance:
+    """Set a stopped process going again from where it stopped (after the case was put right,
+    or the process moved to a mended version): the steps people completed are done again with
+    their answers, and the process goes on as far as it can. It may stop again, saying why."""
+    with transaction.atomic():
+        instance = _locked(instance_id)
+        if not may_retry(by, instance):
+            raise PermissionDeniedError(
+                "Only an administrator of process flows or the team's leader can do this."
+            )
+        if instance.status != ProcessInstance.Status.FAILED:
+            raise ConflictError("The case's process has not stopped.")
+        instance.status, instance.failure = ProcessInstance.Status.RUNNING, ""
+        run = _Run(instance)
+        cases.record_process_step(instance.case_id, f"{run.label} set going again", by=by)
+        if not instance.state:  # it stopped before its first wait
+            run.advance(runtime.start(instance.definition, run.engine, _case_data(instance.case)))
+            return instance
+        done = {
+            row.task_id: row.answers
+            for row in ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.DONE)
+        }
+
+        def redo(workflow: Any) -> None:
+            for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+                if task.id in done:
+                    task.data.update(done[task.id])
+                    task.run()
+
+        run.advance(runtime.load(instance.definition, instance.state, run.engine), before=redo)
+    return instance
