@@ -154,6 +154,12 @@ PAGES += [
         expect_text=("Password change",),
     ),
     Page(
+        "admin:flows_webhook_add",
+        State.ADMINISTRATOR,
+        "Admin site: register a webhook processes may call",
+        expect_text=("Add webhook",),
+    ),
+    Page(
         "admin:identity_user_changelist",
         State.ADMINISTRATOR,
         "Admin site: users",

@@ -8,6 +8,9 @@ class FlowsConfig(AppConfig):
 
     def ready(self) -> None:
         from burgh.core import sweeps
+        from burgh.core.subscribers import subscribe
+        from burgh.flows import webhooks
         from burgh.flows.services import sweep_timers
 
         sweeps.register("flows.timers", sweep_timers)
+        subscribe("flows.webhooks", webhooks.EVENT)(webhooks.deliver)

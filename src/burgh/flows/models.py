@@ -170,3 +170,24 @@ class DecisionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} at {self.element}"
+
+
+class Webhook(BurghModel):
+    """Another system's address that processes may call by name (`call_webhook`), registered
+    by the council's IT team: an analyst's file names the webhook, never a URL or a secret."""
+
+    name = models.SlugField(max_length=80, unique=True, help_text="What processes call it by.")
+    url = models.URLField(
+        max_length=500,
+        help_text="Where the call is sent: https, or http only to this machine (localhost).",
+    )
+    # Standard Webhooks' signing secret ("whsec_" and base64): the receiver verifies with it.
+    secret = models.CharField(max_length=200, editable=False)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -90,6 +90,15 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
+            "call_webhook",
+            "Send the case's reference and the given data to a webhook the council's IT team "
+            "has registered, signed as Standard Webhooks; retried until the receiver takes it.",
+            (
+                ActionInput("webhook", "The registered webhook's name, like 'works-orders'."),
+                _optional("data", "A dictionary of values sent with the case's reference."),
+            ),
+        ),
+        Action(
             "emit_event",
             "Publish a CloudEvent about the case (type gov.burgh.flows.<name>) through the "
             "outbox, for subscribers and other systems.",

@@ -8,6 +8,7 @@ reported with its file, its element's id and the reason; only a clean deployment
 SpiffWorkflow into specs.
 """
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class ReadProcess:
     stages: tuple[str, ...]
     # The teams user tasks name (Candidate groups), with the task's id, for the deployer to check.
     teams: tuple[tuple[str, str], ...]
+    # The webhooks call_webhook tasks name as a plain string, with the task's id, likewise.
+    webhooks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -451,6 +454,7 @@ def _specs(trees: list[Tree], deployed: list[Deployed]) -> Reading:
                     calls=tuple(sorted(subprocesses)),
                     stages=tuple(_stages(process)),
                     teams=tuple(sorted(_teams(tree.root))),
+                    webhooks=tuple(sorted(_webhooks(process))),
                 )
             )
     except ValidationException as error:
@@ -501,6 +505,20 @@ def _stages(process: Any) -> list[str]:
     order.extend(key for key in nodes if key not in seen)
     stages = (stage_of(nodes[key]) for key in order if key in nodes)
     return list(dict.fromkeys(stage for stage in stages if stage))
+
+
+def _webhooks(process: Any) -> set[tuple[str, str]]:
+    found = set()
+    for task in process.iter(f"{{{BPMN}}}serviceTask"):
+        if action_of(task) != "call_webhook":
+            continue
+        try:
+            name = ast.literal_eval(inputs_of(task).get("webhook", ""))
+        except (ValueError, SyntaxError):
+            continue  # an expression: checked when it runs
+        if isinstance(name, str):
+            found.add((name, _element(task)))
+    return found
 
 
 def _teams(root: Any) -> set[tuple[str, str]]:

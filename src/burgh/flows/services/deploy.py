@@ -16,7 +16,7 @@ from django.db import transaction
 from burgh.core import audit, events
 from burgh.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from burgh.flows.engine.reading import DefinitionError, Deployed, Problem, ReadProcess, read
-from burgh.flows.models import DecisionDefinition, Deployment, ProcessDefinition
+from burgh.flows.models import DecisionDefinition, Deployment, ProcessDefinition, Webhook
 from burgh.identity.models import Team, User
 from burgh.identity.permissions import has_permission
 
@@ -86,6 +86,17 @@ def deploy_definitions(
         Problem(file, element, f"its candidate group {slug!r} is not a team's slug")
         for slug, element, file in sorted(named)
         if slug not in known
+    ]
+    called = {(name, element, p.file) for p in reading.processes for name, element in p.webhooks}
+    registered = set(
+        Webhook.objects.filter(name__in={c[0] for c in called}, active=True).values_list(
+            "name", flat=True
+        )
+    )
+    unknown += [
+        Problem(file, element, f"it calls the webhook {name!r}, which is not registered: ask IT")
+        for name, element, file in sorted(called)
+        if name not in registered
     ]
     if unknown:
         raise DeploymentRefusedError(unknown)

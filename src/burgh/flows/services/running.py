@@ -35,6 +35,7 @@ from burgh.core.errors import (
     PermissionDeniedError,
     StaleVersionError,
 )
+from burgh.flows import webhooks
 from burgh.flows.engine import runtime
 from burgh.flows.engine.expressions import ExpressionError
 from burgh.flows.models import DecisionRecord, ProcessDefinition, ProcessInstance, ProcessTask
@@ -504,7 +505,20 @@ def _send_signal(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"signal": name}
 
 
+def _call_webhook(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
+    name = str(inputs["webhook"])
+    if webhooks.usable(name) is None:
+        raise InvalidInputError(f"No active webhook is named {name!r}: ask the IT team.")
+    event = events.emit(
+        webhooks.EVENT,
+        f"cases/case/{case.pk}",
+        {"webhook": name, "case": case.reference, "data": _data(inputs)},
+    )
+    return {"webhook": name, "call": str(event.id)}
+
+
 ACTIONS: dict[str, Callable[[Case, dict[str, Any]], dict[str, Any]]] = {
+    "call_webhook": _call_webhook,
     "message_case": _message_case,
     "send_signal": _send_signal,
     "send_letter": _send_letter,
