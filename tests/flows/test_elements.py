@@ -232,3 +232,13 @@ class TestFromOutside:
             TestScreening()._refer(council)
         assert _instance(waiting).waiting_for == ["signal:services_resume"]
         assert "Message received: reply" in _flow_lines(waiting)
+
+
+def test_the_workers_sweep_fires_process_timers(council):
+    from burgh.core import sweeps
+
+    case = TestScreening()._refer(council)
+    sweep = sweeps.registered()["flows.timers"]
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        assert sweep() == 1
+    assert "Timer fell due: 24 hours passed" in _flow_lines(case)
