@@ -18,7 +18,7 @@ from burgh.cases.bulk import import_cases, read_csv
 from burgh.cases.models import Case, ChronologyEntry
 from burgh.cases.services import save_case_type
 from burgh.core.errors import InvalidInputError, PermissionDeniedError
-from burgh.demo.cases import CASE_TYPES_DIR
+from burgh.demo.cases import CASE_TYPES_DIR, deploy_demo_flows
 from tests.cases.setting import HOME_UPRN, ROAD_UPRN
 from tests.factories import TeamFactory
 
@@ -176,6 +176,7 @@ def test_ticked_boxes_are_separated_by_semicolons(cases) -> None:
 
 def test_dates_may_be_written_the_uk_way_as_spreadsheets_do(cases) -> None:
     TeamFactory(organisation=cases.council, name="Waste Collection", slug="waste-collection")
+    deploy_demo_flows()  # the demo's missed bin type runs the demo's process
     save_case_type(None, json.loads((CASE_TYPES_DIR / "missed-bin.json").read_text()))
     text = (
         "uprn,bin_type,collection_day,out_by_7am,missed_on\n"

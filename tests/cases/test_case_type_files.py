@@ -24,7 +24,12 @@ from burgh.cases.models import (
 )
 from burgh.cases.services import clock as sla_clock
 from burgh.cases.services import route
-from burgh.demo.cases import CASE_TYPES_DIR, case_type_definitions, load_case_types
+from burgh.demo.cases import (
+    CASE_TYPES_DIR,
+    case_type_definitions,
+    deploy_demo_flows,
+    load_case_types,
+)
 from burgh.demo.generator import build_council
 from burgh.demo.generator.staff import SKILLS, build_organisation
 from burgh.demo.services import load_demo_council
@@ -91,7 +96,8 @@ PROMISES = {
 
 @pytest.fixture
 def demo_teams() -> None:
-    """The demo council's organisations and teams, as the demo loads them (no staff)."""
+    """The demo council's organisations and teams, as the demo loads them (no staff), and its
+    process flows, which five of the types run (deployed before the types that name them)."""
     fake = Faker("en_GB")
     fake.seed_instance(1)
     organisations, teams, _staff = build_organisation(fake, "Kinloch Council")
@@ -101,6 +107,7 @@ def demo_teams() -> None:
         roles=[],
         staff=[],
     )
+    deploy_demo_flows()
 
 
 @pytest.fixture
