@@ -156,3 +156,30 @@ def test_a_dmn_entry_that_would_not_run_as_written_is_refused_with_the_way_to_wr
     )
     good = PRIORITY.replace("<text>&gt;= 40</text>", "<text>? in (40, 50)</text>")
     assert read([("rules.dmn", good.encode())]).decisions
+
+
+@pytest.mark.parametrize(
+    ("element", "reason"),
+    [
+        (
+            '<bpmn:receiveTask id="wait" messageRef="m" />',
+            "wait: receive tasks are not supported: use an intermediate message catch event",
+        ),
+        (
+            '<bpmn:intermediateThrowEvent id="tell"><bpmn:messageEventDefinition messageRef="m" />'
+            "</bpmn:intermediateThrowEvent>",
+            "tell: throwing a message is done with the message_case action in a service task",
+        ),
+        (
+            '<bpmn:endEvent id="shout"><bpmn:signalEventDefinition signalRef="s" />'
+            "</bpmn:endEvent>",
+            "shout: throwing a signal is done with the send_signal action in a service task",
+        ),
+    ],
+)
+def test_elements_burgh_does_with_its_actions_are_refused_saying_so(element, reason):
+    bad = POTHOLE.replace(
+        '<bpmn:endEvent id="no_repair"', element + '<bpmn:endEvent id="no_repair"'
+    )
+    found = _problems(("pothole.bpmn", bad), ("rules.dmn", PRIORITY))
+    assert f"pothole.bpmn: {reason}" in found

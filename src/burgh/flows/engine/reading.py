@@ -38,6 +38,16 @@ UNSUPPORTED = {
     "cancelEventDefinition": "cancel events are not supported",
     "conditionalEventDefinition": "conditional events are not supported: use a gateway",
     "linkEventDefinition": "link events are not supported: draw the sequence flow",
+    "receiveTask": "receive tasks are not supported: use an intermediate message catch event",
+    "sendTask": "send tasks are not supported: use the message_case action in a service task",
+}
+# Throwing a message or a signal from an event: Burgh sends them with its actions, which reach
+# other cases' processes (a thrown event would reach only this one's).
+THROWN = {
+    "messageEventDefinition": "throwing a message is done with the message_case action in a "
+    "service task",
+    "signalEventDefinition": "throwing a signal is done with the send_signal action in a "
+    "service task",
 }
 DECISION_HIT_POLICIES = {"UNIQUE", "COLLECT"}
 FORM_FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
@@ -260,6 +270,11 @@ def _check_bpmn(name: str, root: Any, problems: list[Problem]) -> None:
         local = _local(element)
         if UNSUPPORTED.get(local):
             refuse(element, UNSUPPORTED[local])
+        elif local in THROWN and _local(element.getparent()) in {
+            "intermediateThrowEvent",
+            "endEvent",
+        }:
+            refuse(element.getparent(), THROWN[local])
         elif local == "serviceTask":
             _check_action(element, refuse, expression)
         elif local == "scriptTask":
@@ -464,6 +479,10 @@ def _specs(trees: list[Tree], deployed: list[Deployed]) -> Reading:
         ) from error
     except SpiffWorkflowException as error:
         raise DefinitionError([Problem("(deployment)", "-", _message(error))]) from error
+    except (TypeError, ValueError, KeyError) as error:  # SpiffWorkflow could not take it
+        raise DefinitionError(
+            [Problem("(deployment)", "-", f"Burgh cannot run it ({type(error).__name__}: {error})")]
+        ) from error
     return reading
 
 
