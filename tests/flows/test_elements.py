@@ -242,3 +242,41 @@ def test_the_workers_sweep_fires_process_timers(council):
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
         assert sweep() == 1
     assert "Timer fell due: 24 hours passed" in _flow_lines(case)
+
+
+def test_a_message_taken_by_a_failing_step_is_handed_again_when_set_going(council, analyst):
+    waiting = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">'
+        '<bpmn:message id="m" name="police_reply" /><bpmn:process id="wait_reply" '
+        'isExecutable="true"><bpmn:startEvent id="s" /><bpmn:intermediateCatchEvent id="reply">'
+        '<bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>'
+        '<bpmn:serviceTask id="investigate" camunda:type="external" camunda:topic="set_status">'
+        "<bpmn:extensionElements><camunda:inputOutput>"
+        '<camunda:inputParameter name="status">"investigation"</camunda:inputParameter>'
+        "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
+        '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="reply" />'
+        '<bpmn:sequenceFlow id="b" sourceRef="reply" targetRef="investigate" />'
+        '<bpmn:sequenceFlow id="c" sourceRef="investigate" targetRef="e" />'
+        "</bpmn:process></bpmn:definitions>"
+    )
+    services.deploy_definitions(analyst, [("reply.bpmn", waiting.encode())], source="page")
+    cases.save_case_type(
+        None, child_protection_definition("kinloch/children-north", process="wait_reply")
+    )
+    case = TestScreening()._refer(council)
+    # Someone moves the case on by hand, so the process's own move is no longer allowed.
+    cases.change_status(council.children_leader, case.pk, "investigation")
+    assert services.deliver_message(case.pk, "police_reply", {"officer": "PC Ross"})
+    instance = _instance(case)
+    assert instance.status == "failed"
+    assert instance.held == [
+        {"kind": "message", "name": "police_reply", "payload": {"officer": "PC Ross"}}
+    ]
+    cases.change_status(council.children_leader, case.pk, "screening")
+    services.retry(council.children_leader, instance.pk)
+    instance = _instance(case)
+    assert (instance.status, instance.held) == ("completed", [])
+    case.refresh_from_db()
+    assert case.status == "investigation"

@@ -90,6 +90,8 @@ class ProcessInstance(BurghModel):
     # The messages and signals it waits for, by name.
     waiting_for = models.JSONField(default=list, blank=True)
     failure = models.TextField(blank=True)
+    # Messages and signals a failing step took (kind, name, payload), handed again on a retry.
+    held = models.JSONField(default=list, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -83,7 +83,13 @@ class _Run:
         with self.acting():
             return ACTIONS[action](self.case, inputs)
 
-    def advance(self, workflow: Any, *, before: Callable[[Any], None] | None = None) -> None:
+    def advance(
+        self,
+        workflow: Any,
+        *,
+        before: Callable[[Any], None] | None = None,
+        held: dict[str, Any] | None = None,
+    ) -> None:
         """Do `before` (completing a task, delivering an event) and go as far as the process
         can; save where it is, or, if a step fails, record where and why and keep the rest."""
         timers = [w for w in runtime.waiting(workflow) if w.kind == "timer"]
@@ -94,7 +100,7 @@ class _Run:
                 workflow.do_engine_steps()
                 self._decisions()
         except (SpiffWorkflowException, BurghError, ExpressionError) as error:
-            self._fail(error)
+            self._fail(error, held)
             return
         now = timezone.now()
         for timer in timers:
@@ -133,7 +139,7 @@ class _Run:
             )  # fmt: skip
         self.engine.decisions.clear()
 
-    def _fail(self, error: Exception) -> None:
+    def _fail(self, error: Exception, held: dict[str, Any] | None = None) -> None:
         where = getattr(getattr(error, "task", None), "task_spec", None)
         element = getattr(where, "bpmn_id", None) or "-"
         reason = getattr(error, "detail", None) or str(error)
@@ -141,7 +147,9 @@ class _Run:
         instance.status = ProcessInstance.Status.FAILED
         instance.failure = f"{element}: {reason}"
         instance.version += 1
-        instance.save(update_fields=["status", "failure", "version", "updated_at"])
+        if held is not None:  # the message or signal it took, to hand again on a retry
+            instance.held = [*instance.held, held]
+        instance.save(update_fields=["status", "failure", "held", "version", "updated_at"])
         cases.record_process_step(
             self.case.pk,
             f"The process stopped at {getattr(where, 'bpmn_name', None) or element}: {reason}",
@@ -340,6 +348,24 @@ def complete_task(
     return row
 
 
+def _event(kind: str, name: str, payload: Mapping[str, Any]) -> Any:
+    if kind == "message":
+        return BpmnEvent(
+            MessageEventDefinition(name), payload={"payload": dict(payload), "result_var": name}
+        )
+    return BpmnEvent(SignalEventDefinition(name), dict(payload))
+
+
+def _hand(instance: ProcessInstance, kind: str, name: str, payload: Mapping[str, Any]) -> None:
+    """Give the locked, running instance a message or a signal and advance it."""
+    run = _Run(instance)
+    workflow = runtime.load(instance.definition, instance.state, run.engine)
+    event = _event(kind, name, payload)
+    cases.record_process_step(instance.case_id, f"{kind.capitalize()} received: {name}")
+    held = {"kind": kind, "name": name, "payload": runtime.plain(payload)}
+    run.advance(workflow, before=lambda workflow: workflow.send_event(event), held=held)
+
+
 def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None = None) -> bool:
     """Hand the message `name` to the case's process; False when it is not waiting for it
     (a message nothing waits for is not kept)."""
@@ -354,43 +380,24 @@ def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None =
         instance = _locked(instance_id)
         if f"message:{name}" not in instance.waiting_for:
             return False
-        run = _Run(instance)
-        workflow = runtime.load(instance.definition, instance.state, run.engine)
-        event = BpmnEvent(
-            MessageEventDefinition(name),
-            payload={"payload": dict(payload or {}), "result_var": name},
-        )
-        cases.record_process_step(instance.case_id, f"Message received: {name}")
-        run.advance(workflow, before=lambda workflow: workflow.send_event(event))
+        _hand(instance, "message", name, payload or {})
     return True
 
 
 def broadcast_signal(name: str, payload: Mapping[str, Any] | None = None) -> int:
     """Send the signal `name` to every running process waiting for it; how many took it."""
-    wanted = f"signal:{name}"
     candidates = ProcessInstance.objects.filter(
         status=ProcessInstance.Status.RUNNING, waiting_for__icontains=name
     ).values_list("pk", flat=True)
     taken = 0
     for instance_id in candidates:
-        if _signal(
-            instance_id, wanted, BpmnEvent(SignalEventDefinition(name), dict(payload or {}))
-        ):
-            taken += 1
+        with transaction.atomic():
+            instance = _locked(instance_id)
+            running = instance.status == ProcessInstance.Status.RUNNING
+            if running and f"signal:{name}" in instance.waiting_for:
+                _hand(instance, "signal", name, payload or {})
+                taken += 1
     return taken
-
-
-def _signal(instance_id: Any, wanted: str, signal: Any) -> bool:
-    with transaction.atomic():
-        instance = _locked(instance_id)
-        if instance.status != ProcessInstance.Status.RUNNING or wanted not in instance.waiting_for:
-            return False
-        run = _Run(instance)
-        workflow = runtime.load(instance.definition, instance.state, run.engine)
-        name = signal.event_definition.name
-        cases.record_process_step(instance.case_id, f"Signal received: {name}")
-        run.advance(workflow, before=lambda workflow: workflow.send_event(signal))
-    return True
 
 
 def sweep_timers(now: datetime | None = None) -> int:
@@ -560,7 +567,8 @@ def may_retry(by: User, instance: ProcessInstance) -> bool:
 def retry(by: User, instance_id: Any) -> ProcessInstance:
     """Set a stopped process going again from where it stopped (after the case was put right,
     or the process moved to a mended version): the steps people completed are done again with
-    their answers, and the process goes on as far as it can. It may stop again, saying why."""
+    their answers, a message or signal the failing step took is handed again, and the process
+    goes on as far as it can. It may stop again, saying why."""
     with transaction.atomic():
         instance = _locked(instance_id)
         if not may_retry(by, instance):
@@ -580,11 +588,15 @@ def retry(by: User, instance_id: Any) -> ProcessInstance:
             for row in ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.DONE)
         }
 
+        held, instance.held = instance.held, []
+
         def redo(workflow: Any) -> None:
             for task in workflow.get_tasks(state=TaskState.READY, manual=True):
                 if task.id in done:
                     task.data.update(done[task.id])
                     task.run()
+            for event in held:
+                workflow.send_event(_event(event["kind"], event["name"], event["payload"]))
 
         run.advance(runtime.load(instance.definition, instance.state, run.engine), before=redo)
     return instance
