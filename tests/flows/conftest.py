@@ -52,3 +52,16 @@ def report(setting):
         case_type="pothole", channel="staff", data={"depth": "over-40mm"}, uprn=ROAD_UPRN
     )
     return cases.intake(setting.adviser, request).case
+
+
+def deploy_broken_pothole(analyst) -> None:
+    """Version 2 of the pothole process, whose works order breaks on its data (a number added
+    to text): the step that raises the order fails."""
+    from burgh.flows import services
+
+    broken = (
+        (FILES / "pothole.bpmn")
+        .read_text()
+        .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
+    )
+    services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")

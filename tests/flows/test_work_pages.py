@@ -11,7 +11,7 @@ from django.utils import timezone
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
 from tests.clients import page_client
-from tests.flows.conftest import FILES, report
+from tests.flows.conftest import deploy_broken_pothole, report
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +76,7 @@ def test_the_team_queue_lists_the_steps_waiting(roads):
 def test_a_leader_sees_running_stopped_and_overdue(roads, analyst):
     running = report(roads)
     ProcessTask.objects.filter(case=running).update(due_at=timezone.now() - timedelta(hours=1))
-    broken = (
-        (FILES / "pothole.bpmn")
-        .read_text()
-        .replace('"Works order: " + severity + " pothole"', '"Works order: " + depth_mm')
-    )
-    services.deploy_definitions(analyst, [("pothole.bpmn", broken.encode())], source="page")
+    deploy_broken_pothole(analyst)
     stopped = report(roads)
     step = ProcessTask.objects.get(case=stopped)
     services.complete_task(roads.inspector, step.pk, {"severity": "serious", "depth_mm": "50"})

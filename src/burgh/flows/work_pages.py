@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from burgh.cases.pages.common import case_page as staff_page
 from burgh.cases.services import read_case
-from burgh.core.errors import BurghError, InvalidInputError, NotFoundError
+from burgh.core.errors import BurghError, InvalidInputError, NotFoundError, PermissionDeniedError
 from burgh.core.paging import paged
 from burgh.core.views import not_found
 from burgh.flows import services
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.flows.services import oversight
-from burgh.flows.services.running import may_retry, may_work_on
+from burgh.flows.services.running import may_retry
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 from burgh.people.pages import current_purpose
@@ -92,8 +92,9 @@ def _fields(task: ProcessTask, posted: Any, errors: dict[str, str]) -> list[dict
 @require_http_methods(["GET", "POST"])
 def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
     """Do a step of a case's process: its form, then back to the case."""
-    found = ProcessTask.objects.filter(pk=task_id).select_related("case", "team", "owner").first()
-    if found is None or not may_work_on(user, found.case_id):
+    try:
+        found = services.step_for(user, task_id)
+    except NotFoundError:
         return not_found(request)
     errors: dict[str, str] = {}
     problem = ""
@@ -130,12 +131,13 @@ def team_processes(request: HttpRequest, user: User, team_id: UUID) -> HttpRespo
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         return not_found(request)
-    if team.pk not in policy.viewer_for(user).manages:
-        raise PermissionDenied("Only the team's leaders and managers see its processes.")
     show = request.GET.get("show", "running")
     if show not in oversight.SHOWS:
         show = "running"
-    found = paged(request, oversight.team_processes(user, team, show))
+    try:
+        found = paged(request, oversight.team_processes(user, team, show))
+    except PermissionDeniedError as refusal:
+        raise PermissionDenied(refusal.detail) from refusal
     instances = list(found["page"].object_list)
     steps = oversight.shown(user, instances)
     now = timezone.now()

@@ -77,6 +77,15 @@ class ProcessEngine(PythonScriptEngine):  # type: ignore[misc]
         self.decisions.append(Decided(task, inputs, rules, outputs))
 
 
+def _no_actions(task: Any, action: str, inputs: dict[str, Any]) -> Any:
+    raise RuntimeError(f"Reading a process runs none of its actions ({action}).")
+
+
+def read_only_engine() -> ProcessEngine:
+    """An engine for loading a workflow to read it, or to decide with a table: no actions."""
+    return ProcessEngine(_no_actions)
+
+
 class InstanceConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     """A running workflow without its specification, which its definition holds."""
 

@@ -19,7 +19,10 @@ from burgh.flows.services.running import (
     complete_task,
     deliver_message,
     retry,
+    send_message,
+    send_signal,
     start_for_case,
+    step_for,
     sweep_timers,
     where_now,
 )
@@ -40,7 +43,10 @@ __all__ = [
     "process_version",
     "process_versions",
     "retry",
+    "send_message",
+    "send_signal",
     "start_for_case",
+    "step_for",
     "sweep_timers",
     "where_now",
 ]

@@ -32,13 +32,22 @@ class Decided:
 
     def explained(self) -> str:
         """'Routing for potholes (version 2): rule 1 (deep) fired for Depth 'over-40mm''."""
-        given = ", ".join(f"{name} {value!r}" for name, value in self.inputs.items())
-        fired = ", ".join(f"row {rule['row']} ({rule['id']})" for rule in self.rules) or "none"
-        said = ", ".join(f"{name} = {value!r}" for name, value in self.outputs.items())
+        given, fired, said = in_words(self.inputs, self.rules, self.outputs)
         return (
             f"{self.decision.name} (version {self.decision.number}) decided "
-            f"{said or 'nothing'}: rule {fired} fired for {given or 'no inputs'}"
+            f"{said or 'nothing'}: rule {fired or 'none'} fired for {given or 'no inputs'}"
         )
+
+
+def in_words(
+    inputs: dict[str, Any], rules: list[dict[str, Any]], outputs: dict[str, Any]
+) -> tuple[str, str, str]:
+    """An evaluation's inputs, rules fired and outputs, each as a phrase for the chronology."""
+    return (
+        ", ".join(f"{name} {value!r}" for name, value in inputs.items()),
+        ", ".join(f"row {rule['row']} ({rule['id']})" for rule in rules),
+        ", ".join(f"{name} = {value!r}" for name, value in outputs.items()),
+    )
 
 
 def _engine(decision: DecisionDefinition) -> Any:
@@ -53,17 +62,13 @@ def _engine(decision: DecisionDefinition) -> Any:
     return found
 
 
-def _refuse(task: Any, action: str, inputs: dict[str, Any]) -> None:
-    raise InvalidInputError("A decision table runs no actions.")
-
-
 def decide(key: str, facts: dict[str, Any]) -> Decided:
     """The latest version of decision `key`, evaluated over `facts`."""
     decision = latest_decision(key)
     if decision is None:
         raise NotFoundError(f"No decision table {key!r} is deployed.")
     task = SimpleNamespace(
-        data=dict(facts), workflow=SimpleNamespace(script_engine=runtime.ProcessEngine(_refuse))
+        data=dict(facts), workflow=SimpleNamespace(script_engine=runtime.read_only_engine())
     )
     try:
         inputs, rules, outputs = evaluate_table(_engine(decision), task)

@@ -55,7 +55,7 @@ def _require(by: User) -> None:
 
 def _held(state: str, definition: ProcessDefinition) -> tuple[list[tuple[str, str]], set[str]]:
     """The live elements (id, name) of an instance, and every task spec name it holds."""
-    workflow = runtime.load(definition, state, runtime.ProcessEngine(_refuse))
+    workflow = runtime.load(definition, state, runtime.read_only_engine())
     live = []
     names = set()
     for task in workflow.get_tasks():
@@ -65,10 +65,6 @@ def _held(state: str, definition: ProcessDefinition) -> tuple[list[tuple[str, st
         if task.has_state(where) and getattr(spec, "bpmn_id", None):
             live.append((spec.bpmn_id, getattr(spec, "bpmn_name", None) or spec.bpmn_id))
     return live, names
-
-
-def _refuse(task: Any, action: str, inputs: dict[str, Any]) -> None:
-    raise InvalidInputError("Moving a process runs none of its actions.")
 
 
 def preview(by: User, key: str, source: int, target: int) -> Preview:
@@ -126,7 +122,7 @@ def migrate(by: User, key: str, source: int, target: int) -> Preview:
             if instance.definition_id != found.source.pk:
                 continue  # moved or finished meanwhile
             if instance.state:
-                engine = runtime.ProcessEngine(_refuse)
+                engine = runtime.read_only_engine()
                 workflow = runtime.load(found.target, instance.state, engine)
                 instance.state = runtime.dump(workflow)
             instance.definition = found.target

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from burgh.cases.access import CASE
 from burgh.cases.models import Case
+from burgh.core.errors import PermissionDeniedError
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.identity import policy
 from burgh.identity.models import Purpose, Team, User
@@ -48,9 +49,16 @@ def _overdue(now: Any) -> Exists:
     return Exists(late)
 
 
+def require_leader(by: User, team: Team) -> None:
+    """Only the team's leaders and managers see its processes."""
+    if team.pk not in policy.viewer_for(by).manages:
+        raise PermissionDeniedError("Only the team's leaders and managers see its processes.")
+
+
 def team_processes(by: User, team: Team, show: str) -> "QuerySet[ProcessInstance]":
     """The team's cases' processes that `show` names, oldest first."""
     assert show in SHOWS
+    require_leader(by, team)
     now = timezone.now()
     found = _instances(by, team)
     running = ProcessInstance.Status.RUNNING

@@ -26,6 +26,7 @@ from burgh.cases import services as cases
 from burgh.cases.access import CASE
 from burgh.cases.calendar import SlaUnit, WorkingCalendar
 from burgh.cases.models import Case
+from burgh.cases.services.common import case_to_change
 from burgh.core import context, events
 from burgh.core.errors import (
     BurghError,
@@ -39,10 +40,12 @@ from burgh.flows import webhooks
 from burgh.flows.engine import runtime
 from burgh.flows.engine.expressions import ExpressionError
 from burgh.flows.models import DecisionRecord, ProcessDefinition, ProcessInstance, ProcessTask
+from burgh.flows.services.decisions import in_words
 from burgh.flows.services.deploy import latest_process
 from burgh.flows.services.forms import clean_answers, describe_answers, form_of
 from burgh.identity import policy
-from burgh.identity.models import AccessLogEntry, Purpose, Team, User
+from burgh.identity.models import Team, User
+from burgh.identity.permissions import has_permission
 
 CHANNEL = "flow"
 EVENT_NAME_PARTS = 2
@@ -127,9 +130,7 @@ class _Run:
                 rules=decided.rules,
                 outputs=runtime.plain(decided.outputs),
             )
-            given = ", ".join(f"{name} {value!r}" for name, value in decided.inputs.items())
-            fired = ", ".join(f"row {rule['row']} ({rule['id']})" for rule in decided.rules)
-            result = ", ".join(f"{name} = {value!r}" for name, value in decided.outputs.items())
+            given, fired, result = in_words(decided.inputs, decided.rules, decided.outputs)
             cases.record_process_step(
                 self.case.pk,
                 f"Decided {spec.bpmn_name or spec.bpmn_id}: {result or 'no result'} "
@@ -255,11 +256,21 @@ def _stage(definition: ProcessDefinition, workflow: Any) -> str:
     return ""
 
 
-def _locked(instance_id: Any) -> ProcessInstance:
+def _lock(instance_id: Any) -> ProcessInstance:
+    found = _locked(instance_id)
+    if found is None:
+        raise NotFoundError("There is no such process.")
+    return found
+
+
+def _locked(instance_id: Any, *, skip_locked: bool = False) -> ProcessInstance | None:
+    """The instance, locked, with what a run reads of it (None: gone, or, with `skip_locked`,
+    another worker holds it)."""
     return (
-        ProcessInstance.objects.select_for_update(of=("self",))
+        ProcessInstance.objects.select_for_update(skip_locked=skip_locked, of=("self",))
         .select_related("definition", "case__case_type", "case__team", "case__owner")
-        .get(pk=instance_id)
+        .filter(pk=instance_id)
+        .first()
     )
 
 
@@ -285,24 +296,6 @@ def may_work_on(by: User, case_id: Any) -> bool:
     return bool(decision.allowed)
 
 
-def _may_work(by: User, case_id: Any) -> None:
-    """Refused, as changing the case would be, unless `by` may change the case."""
-    viewer = policy.viewer_for(by)
-    kind = policy.get(CASE)
-    decision = policy.why(viewer, kind, case_id, action=policy.Action.CHANGE)
-    policy.log_access(
-        viewer,
-        kind,
-        [(case_id, None)],
-        action=AccessLogEntry.Action.CHANGED,
-        purpose=Purpose.SERVICE_DELIVERY,
-        allowed=decision.allowed,
-        rule=str(decision.rule),
-    )
-    if not decision.allowed:
-        raise policy.RecordNotFoundError("There is no such case, or you cannot see it.")
-
-
 def complete_task(
     by: User, task_id: Any, answers: Mapping[str, Any], *, expected_version: int | None = None
 ) -> ProcessTask:
@@ -310,8 +303,9 @@ def complete_task(
     found = ProcessTask.objects.filter(pk=task_id).values_list("case_id", flat=True).first()
     if found is None:
         raise NotFoundError("There is no such step, or you cannot see it.")
-    _may_work(by, found)
     with transaction.atomic():
+        # Refused (and logged) as changing the case would be: the case's own check.
+        case_to_change(by, found)
         row = ProcessTask.objects.select_for_update().get(pk=task_id)
         if expected_version is not None and row.version != expected_version:
             raise StaleVersionError(
@@ -320,7 +314,7 @@ def complete_task(
         if row.status != ProcessTask.Status.OPEN:
             raise ConflictError(f"This step is already {row.get_status_display().lower()}.")
         cleaned = clean_answers(row.form, answers)
-        instance = _locked(row.instance_id)
+        instance = _lock(row.instance_id)
         if instance.status != ProcessInstance.Status.RUNNING:
             raise ConflictError(
                 f"The case's process is {instance.get_status_display().lower()}: "
@@ -377,7 +371,7 @@ def deliver_message(case_id: Any, name: str, payload: Mapping[str, Any] | None =
         )
         if instance_id is None:
             return False
-        instance = _locked(instance_id)
+        instance = _lock(instance_id)
         if f"message:{name}" not in instance.waiting_for:
             return False
         _hand(instance, "message", name, payload or {})
@@ -392,7 +386,7 @@ def broadcast_signal(name: str, payload: Mapping[str, Any] | None = None) -> int
     taken = 0
     for instance_id in candidates:
         with transaction.atomic():
-            instance = _locked(instance_id)
+            instance = _lock(instance_id)
             running = instance.status == ProcessInstance.Status.RUNNING
             if running and f"signal:{name}" in instance.waiting_for:
                 _hand(instance, "signal", name, payload or {})
@@ -411,13 +405,10 @@ def sweep_timers(now: datetime | None = None) -> int:
     ).order_by("next_timer_at")
     for instance_id in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
         with transaction.atomic():
-            instance = (
-                ProcessInstance.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("definition", "case__case_type", "case__team", "case__owner")
-                .filter(pk=instance_id, status=ProcessInstance.Status.RUNNING)
-                .first()
-            )
-            if instance is None or instance.next_timer_at is None or instance.next_timer_at > now:
+            instance = _locked(instance_id, skip_locked=True)
+            if instance is None or instance.status != ProcessInstance.Status.RUNNING:
+                continue
+            if instance.next_timer_at is None or instance.next_timer_at > now:
                 continue
             run = _Run(instance)
             workflow = runtime.load(instance.definition, instance.state, run.engine)
@@ -468,6 +459,13 @@ def _request_authorisation(case: Case, inputs: dict[str, Any]) -> dict[str, Any]
     return {"decision": str(decision.pk), "state": decision.state}
 
 
+def _data(inputs: dict[str, Any]) -> dict[str, Any]:
+    data = inputs.get("data") or {}
+    if not isinstance(data, dict):
+        raise InvalidInputError("An action's data is a dictionary of values.")
+    return runtime.plain(data)
+
+
 def _emit_event(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
     name = str(inputs["name"])
     if len(name.split(".")) != EVENT_NAME_PARTS:
@@ -475,22 +473,12 @@ def _emit_event(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
             f"An event's name is a thing and what happened to it, like 'inspection.done', "
             f"not {name!r}."
         )
-    data = inputs.get("data") or {}
-    if not isinstance(data, dict):
-        raise InvalidInputError("An event's data is a dictionary of values.")
     event = events.emit(
         f"gov.burgh.flows.{name}",
         f"cases/case/{case.pk}",
-        {"case": case.reference, **runtime.plain(data)},
+        {"case": case.reference, **_data(inputs)},
     )
     return {"event": str(event.id)}
-
-
-def _data(inputs: dict[str, Any]) -> dict[str, Any]:
-    data = inputs.get("data") or {}
-    if not isinstance(data, dict):
-        raise InvalidInputError("A message's or a signal's data is a dictionary of values.")
-    return runtime.plain(data)
 
 
 def _message_case(case: Case, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -541,7 +529,7 @@ def where_now(instance: ProcessInstance) -> list[tuple[str, str]]:
     for and the activities under way, for the diagram to mark (read only, nothing saved)."""
     if instance.status != ProcessInstance.Status.RUNNING or not instance.state:
         return []
-    workflow = runtime.load(instance.definition, instance.state, runtime.ProcessEngine(_nothing))
+    workflow = runtime.load(instance.definition, instance.state, runtime.read_only_engine())
     live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
     found: dict[str, str] = {}
     for task in live:
@@ -550,10 +538,6 @@ def where_now(instance: ProcessInstance) -> list[tuple[str, str]]:
         if bpmn_id and not bpmn_id.endswith(("EndJoin", ".EndJoin")):
             found.setdefault(bpmn_id, getattr(spec, "bpmn_name", None) or bpmn_id)
     return list(found.items())
-
-
-def _nothing(task: Any, action: str, inputs: dict[str, Any]) -> None:
-    raise ConflictError("Reading a process runs none of its actions.")
 
 
 def may_retry(by: User, instance: ProcessInstance) -> bool:
@@ -570,7 +554,7 @@ def retry(by: User, instance_id: Any) -> ProcessInstance:
     their answers, a message or signal the failing step took is handed again, and the process
     goes on as far as it can. It may stop again, saying why."""
     with transaction.atomic():
-        instance = _locked(instance_id)
+        instance = _lock(instance_id)
         if not may_retry(by, instance):
             raise PermissionDeniedError(
                 "Only an administrator of process flows or the team's leader can do this."
@@ -600,3 +584,29 @@ def retry(by: User, instance_id: Any) -> ProcessInstance:
 
         run.advance(runtime.load(instance.definition, instance.state, run.engine), before=redo)
     return instance
+
+
+SEND_SIGNALS = "flows.send_signals"
+
+
+def send_message(by: User, case_id: Any, name: str, payload: Mapping[str, Any]) -> bool:
+    """A person's or a system's message to a case's process, if they may change the case."""
+    if not may_work_on(by, case_id):
+        raise NotFoundError("There is no such case, or you cannot see it.")
+    return deliver_message(case_id, name, payload)
+
+
+def send_signal(by: User, name: str, payload: Mapping[str, Any]) -> int:
+    """A person's or a system's signal to every waiting process: a council-wide act, which a
+    role must allow."""
+    if not has_permission(by, SEND_SIGNALS):
+        raise PermissionDeniedError("None of your roles lets you send signals to processes.")
+    return broadcast_signal(name, payload)
+
+
+def step_for(by: User, step_id: Any) -> ProcessTask:
+    """A step of a case `by` may work on (404 alike for a step that does not exist)."""
+    step = ProcessTask.objects.select_related("case", "team", "owner").filter(pk=step_id).first()
+    if step is None or not may_work_on(by, step.case_id):
+        raise NotFoundError("There is no such step, or you cannot see it.")
+    return step
