@@ -23,6 +23,8 @@ def _axe_source() -> str:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe's violations for the page as it is now (after any actions the test took)."""
+    # A page still loading (a click's navigation just committed) has no document to look at yet.
+    page.wait_for_load_state()
     # Evaluated through the DevTools protocol rather than added as a <script>: the page's CSP
     # (script-src 'self' + nonce) rightly refuses injected scripts, and the test must keep the
     # CSP switched on to notice when a page breaks it.

@@ -134,6 +134,7 @@ def test_a_request_is_logged_allocated_worked_and_closed(tab: Tab) -> None:
     # The worker finds it in their own cases and works it.
     sign_in(tab, worker.email, PASSWORD)
     page.get_by_role("link", name="Cases").click()
+    expect(heading).to_have_text("My cases")
     _checked(tab)
     page.get_by_role("link", name=logged.reference).click()
     assert path_of(tab) == f"/cases/{logged.pk}/"
@@ -142,6 +143,7 @@ def test_a_request_is_logged_allocated_worked_and_closed(tab: Tab) -> None:
     _checked(tab)
 
     page.get_by_role("link", name="Add a note or contact").click()
+    expect(heading).to_have_text("Add a note or contact")
     _checked(tab)
     page.get_by_label("Phone call").check()
     page.get_by_label("Who was the contact with? (optional)").fill("Morag MacLeod")
@@ -170,6 +172,7 @@ def test_a_request_is_logged_allocated_worked_and_closed(tab: Tab) -> None:
     _checked(tab)
 
     page.get_by_role("link", name="Write a letter").click()
+    expect(heading).to_have_text("Write a letter")
     _checked(tab)
     page.get_by_label("Pothole report received").check()
     page.get_by_role("button", name="Write the letter").click()
@@ -180,6 +183,7 @@ def test_a_request_is_logged_allocated_worked_and_closed(tab: Tab) -> None:
     _checked(tab)
 
     page.get_by_role("link", name="Close the case").click()
+    expect(heading).to_have_text("Close the case")
     _checked(tab)
     page.get_by_label("Repaired", exact=True).first.check()
     page.get_by_label("Closing note (optional)").fill("Patched by the roads squad.")
