@@ -258,6 +258,39 @@ def test_a_definition_is_refused_where_it_is_wrong(raw, pointer):
     assert pointer in problems(refused)
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"min_length": 0}, "Give min_length as a whole number from 1 to 100,000."),
+        ({"min_length": 501}, "Give a min_length of at most the max_length, 500."),
+        ({"min_length": 8, "max_length": 6}, "Give a min_length of at most the max_length, 6."),
+    ],
+)
+def test_a_shortest_answer_must_fit_within_the_longest(setting, message):
+    with pytest.raises(FieldDefinitionError) as refused:
+        check_definition([{"name": "a", "label": "A", "type": "text", **setting}])
+
+    assert problems(refused) == {"#/fields/0/min_length": message}
+
+
+def test_a_process_steps_questions_are_named_as_the_process_reads_them():
+    asked = [
+        {"name": "depthMm", "label": "Depth", "type": "number"},
+        {"name": "status", "label": "Status", "type": "text"},
+    ]
+
+    assert [f.name for f in check_definition(asked, variables=True)] == ["depthMm", "status"]
+    with pytest.raises(FieldDefinitionError) as refused:
+        check_definition(asked)
+    assert set(problems(refused)) == {"#/fields/0/name", "#/fields/1/name"}
+    with pytest.raises(FieldDefinitionError) as refused:
+        check_definition([*asked, {"name": "_x", "label": "X", "type": "text"}], variables=True)
+    assert "beginning with a letter" in problems(refused)["#/fields/2/name"]
+    with pytest.raises(FieldDefinitionError) as refused:
+        check_definition([*asked, {"name": "status", "label": "S", "type": "text"}], variables=True)
+    assert "already called 'status'" in problems(refused)["#/fields/2/name"]
+
+
 def test_no_questions_is_a_definition():
     assert check_definition([]) == ()
     assert clean_data((), {}) == {}
@@ -305,6 +338,7 @@ def test_every_type_stores_a_good_answer_in_its_normal_form(definition, given, s
     ("definition", "given", "message"),
     [
         ({"type": "text", "max_length": 5}, "too long", "The answer must be 5 characters or fewer"),
+        ({"type": "textarea", "min_length": 3}, " ab ", "The answer must be 3 characters or more"),
         ({"type": "text"}, 12, "The answer must be text"),
         ({"type": "textarea"}, "a\x00b", "The answer must not include null characters"),
         ({"type": "number"}, "2.5", "The answer must be a whole number"),
@@ -841,6 +875,20 @@ def test_the_schema_describes_the_questions_for_other_systems():
     }
     assert schema["properties"]["blocked_by"]["items"]["enum"] == ["car", "works"]
     assert schema["properties"]["phone"]["x-sensitive"] is True
+
+
+def test_the_schema_says_how_short_and_long_a_text_answer_may_be():
+    fields = check_definition(one({"type": "textarea", "min_length": 3, "max_length": 9}))
+    validator = jsonschema.Draft202012Validator(json_schema(fields))
+
+    assert json_schema(fields)["properties"]["answer"] | {} == {
+        "title": "Answer",
+        "type": "string",
+        "minLength": 3,
+        "maxLength": 9,
+    }
+    assert not validator.is_valid({"answer": "ab"})
+    assert validator.is_valid({"answer": clean_data(fields, {"answer": "abc"})["answer"]})
 
 
 @pytest.mark.parametrize(

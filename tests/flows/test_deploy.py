@@ -73,13 +73,17 @@ def test_a_process_may_use_a_decision_table_deployed_earlier(analyst):
 def test_a_refused_deployment_saves_nothing_and_lists_every_problem(analyst):
     _deploy(analyst, file("pothole.bpmn"), file("pothole_priority.dmn"))
     bad = _changed("pothole.bpmn", 'camunda:topic="create_task"', 'camunda:topic="shell"')
+    # and, in the same file, a team that does not exist: one refusal says both
+    bad = bad[0], bad[1].replace(b'id="inspect"', b'id="inspect" camunda:candidateGroups="nobody"')
     with pytest.raises(services.DeploymentRefusedError) as refused:
         _deploy(analyst, bad, _changed("pothole_priority.dmn", "UNIQUE", "ANY"))
     assert refused.value.status == 422
     assert [e["pointer"] for e in refused.value.errors] == [
         "pothole.bpmn#order",
         "pothole_priority.dmn#pothole_priority",
+        "pothole.bpmn#inspect",
     ]
+    assert "'nobody' is not a team's slug" in refused.value.errors[2]["detail"]
     assert ProcessDefinition.objects.count() == 1
     assert DecisionDefinition.objects.count() == 1
     assert Deployment.objects.count() == 1

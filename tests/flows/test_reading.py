@@ -183,3 +183,60 @@ def test_elements_burgh_does_with_its_actions_are_refused_saying_so(element, rea
     )
     found = _problems(("pothole.bpmn", bad), ("rules.dmn", PRIORITY))
     assert f"pothole.bpmn: {reason}" in found
+
+
+def _with_form(fields: str) -> str:
+    start = POTHOLE.index("<camunda:formData>") + len("<camunda:formData>")
+    end = POTHOLE.index("</camunda:formData>")
+    return POTHOLE[:start] + fields + POTHOLE[end:]
+
+
+def test_a_form_is_refused_field_by_field_in_the_modellers_words():
+    bad = _with_form(
+        '<camunda:formField id="severity" label="How bad?" type="enum">'
+        '<camunda:value id="minor" name="Minor" /><camunda:value id="minor" name="Small" />'
+        "</camunda:formField>"
+        '<camunda:formField id="depth_mm" label="Depth" type="long"><camunda:validation>'
+        '<camunda:constraint name="min" config="10" /><camunda:constraint name="max" config="5" />'
+        "</camunda:validation></camunda:formField>"
+        '<camunda:formField id="note" label="Note" type="string"><camunda:validation>'
+        '<camunda:constraint name="minlength" config="9" />'
+        '<camunda:constraint name="maxlength" config="4" />'
+        "</camunda:validation></camunda:formField>"
+        '<camunda:formField id="depth_mm" label="Depth again" type="long" />'
+    )
+    found = _problems(("pothole.bpmn", bad), ("rules.dmn", PRIORITY))
+    assert all(problem.startswith("pothole.bpmn: inspect: its form field ") for problem in found)
+    said = "\n".join(found)
+    assert "'severity': Another option has the value 'minor'; values must differ." in said
+    assert "'depth_mm': Give a max of at least the min, 10." in said
+    assert "'note': Give a minlength of at most the maxlength, 4." in said
+    assert "'depth_mm': Field 1 is already called 'depth_mm'; names must differ." in said
+
+
+def test_a_type_or_constraint_burgh_does_not_ask_is_refused_before_the_rest():
+    bad = _with_form(
+        '<camunda:formField id="photo" label="Photo" type="file" />'
+        '<camunda:formField id="depth_mm" label="Depth" type="long"><camunda:validation>'
+        '<camunda:constraint name="readonly" /><camunda:constraint name="min" config="a lot" />'
+        "</camunda:validation></camunda:formField>"
+    )
+    assert _problems(("pothole.bpmn", bad), ("rules.dmn", PRIORITY)) == [
+        "pothole.bpmn: inspect: its form field 'photo' has the type 'file': "
+        "use one of string, long, boolean, date, enum",
+        "pothole.bpmn: inspect: its form field 'depth_mm' has the constraint 'readonly': "
+        "use required, min, max, minlength, maxlength",
+        "pothole.bpmn: inspect: its form field 'depth_mm' has min 'a lot': give a whole number",
+    ]
+
+
+def test_a_default_that_is_not_an_answer_is_refused():
+    bad = _with_form(
+        '<camunda:formField id="severity" label="How bad?" type="enum" defaultValue="awful">'
+        '<camunda:value id="minor" name="Minor" /><camunda:value id="serious" name="Serious" />'
+        "</camunda:formField>"
+    )
+    assert _problems(("pothole.bpmn", bad), ("rules.dmn", PRIORITY)) == [
+        "pothole.bpmn: inspect: its form field 'severity' has the default value 'awful', which "
+        "is not an answer: Select how bad: minor or serious"
+    ]

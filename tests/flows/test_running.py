@@ -30,7 +30,7 @@ def test_a_logged_case_starts_its_process_and_waits_for_the_inspection(roads):
     assert (instance.definition.key, instance.definition.number) == ("pothole", 1)
     [step] = ProcessTask.objects.filter(case=case)
     assert (step.name, step.status, step.team) == ("Inspect the pothole", "open", roads.roads)
-    assert [field["id"] for field in step.form] == ["severity", "depth_mm"]
+    assert [field["name"] for field in step.form] == ["severity", "depth_mm"]
     assert _summaries(case) == [
         "Process flow Pothole repair (version 1) started",
         "Waiting for Roads Maintenance: Inspect the pothole",

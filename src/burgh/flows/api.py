@@ -158,8 +158,13 @@ class StepOut(Schema):
     team_id: UUID | None
     owner_id: UUID | None
     due_at: datetime | None
-    form: list[dict[str, Any]]
-    answers: dict[str, Any]
+    form: list[dict[str, Any]] = Field(
+        description="The step's questions, as a case type's field definitions "
+        "(name, label, type, required, options, limits)."
+    )
+    answers: dict[str, Any] = Field(
+        description="By question name: the answers given, or the default answers while open."
+    )
     version: int
 
 

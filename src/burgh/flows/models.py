@@ -122,7 +122,9 @@ class ProcessTask(BurghModel):
     task_id = models.UUIDField()
     element = models.CharField(max_length=200)
     name = models.CharField(max_length=300)
-    form = models.JSONField(default=list, help_text="The form's fields, as the page shows them.")
+    form = models.JSONField(
+        default=list, help_text="The step's questions, as case-type field definitions."
+    )
     team = models.ForeignKey(
         "identity.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -131,6 +133,7 @@ class ProcessTask(BurghModel):
     )
     due_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The answers given; while the step is open, the form's default answers.
     answers = models.JSONField(default=dict, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

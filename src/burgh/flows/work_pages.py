@@ -13,20 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from burgh.cases.fields_forms import form_class, initial, to_data
 from burgh.cases.pages.common import case_page as staff_page
 from burgh.cases.services import read_case
 from burgh.core.errors import BurghError, InvalidInputError, NotFoundError, PermissionDeniedError
 from burgh.core.paging import paged
 from burgh.core.views import not_found
 from burgh.flows import services
+from burgh.flows.engine import forms
 from burgh.flows.models import ProcessInstance, ProcessTask
 from burgh.flows.services import oversight
 from burgh.flows.services.running import may_retry
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 from burgh.people.pages import current_purpose
-
-DATE_PARTS = ("day", "month", "year")
 
 
 def case_process(case: Any, *, may_change: bool, user: User) -> dict[str, Any] | None:
@@ -60,65 +60,39 @@ def case_process(case: Any, *, may_change: bool, user: User) -> dict[str, Any] |
     }
 
 
-def _form_values(task: ProcessTask, posted: Any) -> dict[str, Any]:
-    """The answers as posted; a date from its three boxes as YYYY-MM-DD."""
-    found: dict[str, Any] = {}
-    for field in task.form:
-        name = field["id"]
-        if field["type"] == "date":
-            day, month, year = (posted.get(f"{name}-{part}", "").strip() for part in DATE_PARTS)
-            found[name] = f"{year}-{month.zfill(2)}-{day.zfill(2)}" if day or month or year else ""
-        else:
-            found[name] = posted.get(name, "")
-    return found
-
-
-def _fields(task: ProcessTask, posted: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
-    """Each field with what to show in it (the answer posted, or its default) and its error."""
-    shown = []
-    for field in task.form:
-        name = field["id"]
-        value = (
-            posted.get(name, field.get("default", ""))
-            if posted is not None
-            else field.get("default", "")
-        )
-        parts = {part: (posted or {}).get(f"{name}-{part}", "") for part in DATE_PARTS}
-        shown.append({**field, "value": value, "parts": parts, "error": errors.get(name, "")})
-    return shown
-
-
 @staff_page
 @require_http_methods(["GET", "POST"])
 def task(request: HttpRequest, user: User, task_id: UUID) -> HttpResponseBase:
-    """Do a step of a case's process: its form, then back to the case."""
+    """Do a step of a case's process: its questions on a GOV.UK page, then back to the case."""
     try:
         found = services.step_for(user, task_id)
     except NotFoundError:
         return not_found(request)
-    errors: dict[str, str] = {}
-    problem = ""
-    if request.method == "POST":
+    questions = forms.questions_of(found.form)
+    form = form_class(questions, 1)(
+        request.POST if request.method == "POST" else None,
+        initial=initial(questions, found.answers),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             services.complete_task(
                 user,
                 found.pk,
-                _form_values(found, request.POST),
-                expected_version=int(request.POST.get("version") or found.version),
+                to_data(form),
+                expected_version=int(request.POST.get("_version") or found.version),
             )
         except InvalidInputError as error:
-            errors = {e["pointer"].removeprefix("#/"): e["detail"] for e in error.errors}
-            problem = "" if errors else error.detail
+            for problem in error.errors or [{"pointer": "", "detail": error.detail}]:
+                name = problem["pointer"].removeprefix("#/")
+                form.add_error(name if name in form.fields else None, problem["detail"])
         except BurghError as error:
-            problem = error.detail
+            form.add_error(None, error.detail)
         else:
             messages.success(request, f"Done: {found.name}.")
             return redirect(reverse("cases:case", kwargs={"case_id": found.case_id}) + "#process")
     context = {
         "task": found,
-        "fields": _fields(found, request.POST if request.method == "POST" else None, errors),
-        "errors": errors,
-        "problem": problem,
+        "form": form,
         "case_url": reverse("cases:case", kwargs={"case_id": found.case_id}),
     }
     return render(request, "flows/task.html", context)

@@ -12,7 +12,8 @@ A case type's `fields` is a JSON list of objects, one a question, in the order t
 `status` or `uprn`), `label` and `type` are needed; the rest are optional. The type says what
 the answer is, as `clean_data` stores it in the case's `data`:
 
-    text, textarea  a string, trimmed (`max_length`: default 500 and 5,000 characters)
+    text, textarea  a string, trimmed (`max_length`: default 500 and 5,000 characters;
+                    `min_length`: none)
     number          a whole number (`min`, `max`); decimal: a JSON number (`min`, `max`)
     date            "2026-11-30"; `past`: today or earlier, `future`: today or later
     select, radios  one option's value; checkboxes: a list of values, in the options' order

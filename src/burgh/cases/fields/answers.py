@@ -119,6 +119,9 @@ def _text(field: CaseField, value: Any) -> str:
     limit = field.max_length or MAX_LENGTHS[field.type]
     if len(text) > limit:
         raise AnswerError(f"{phrase(field, capital=True)} must be {limit:,} characters or fewer")
+    if field.min_length and len(text) < field.min_length:
+        shortest = field.min_length
+        raise AnswerError(f"{phrase(field, capital=True)} must be {shortest:,} characters or more")
     return text
 
 

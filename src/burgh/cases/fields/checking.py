@@ -19,6 +19,7 @@ from burgh.cases.fields.definition import (
     NAME,
     RESERVED_NAMES,
     SETTINGS,
+    VARIABLE,
     AnswerError,
     CaseField,
     Condition,
@@ -34,8 +35,12 @@ from burgh.cases.fields.definition import (
 # Checking a definition
 
 
-def check_definition(raw: Any) -> tuple[CaseField, ...]:
-    """The fields an administrator defined, or one FieldDefinitionError naming every problem."""
+def check_definition(raw: Any, *, variables: bool = False) -> tuple[CaseField, ...]:
+    """The fields an administrator defined, or one FieldDefinitionError naming every problem.
+
+    With `variables`, the questions are a process step's (flows): each name is a variable of
+    the process, so an identifier such as `depthMm` or `status`, not a case's data key.
+    """
     problems: list[dict[str, str]] = []
     if not isinstance(raw, list):
         detail = 'Give a list of fields, like [{"name": "bin_type", "label": …, "type": "radios"}].'
@@ -43,7 +48,7 @@ def check_definition(raw: Any) -> tuple[CaseField, ...]:
     names: dict[str, int] = {}
     built: dict[str, CaseField] = {}
     for index, item in enumerate(raw):
-        field = _check_field(item, index, names, built, problems)
+        field = _check_field(item, index, names, built, problems, variables=variables)
         if field is not None:
             built[field.name] = field
     given = [item.get("page", 1) if isinstance(item, dict) else 1 for item in raw]
@@ -62,6 +67,8 @@ def _check_field(
     names: dict[str, int],
     built: Mapping[str, CaseField],
     problems: list[dict[str, str]],
+    *,
+    variables: bool,
 ) -> CaseField | None:
     at, before = f"#/fields/{index}", len(problems)
 
@@ -76,14 +83,9 @@ def _check_field(
             report(
                 _escape(str(key)), f"{key!r} is not a field setting; use {_listed(SETTINGS, 'or')}."
             )
-    name = item.get("name")
-    if not isinstance(name, str) or len(name) > 40 or not NAME.match(name):
-        report(
-            "name",
-            f"Give a name of lowercase_words, up to 40 characters, like bin_type; not {name!r}.",
-        )
-    elif name in RESERVED_NAMES:
-        report("name", f"Every case has a {name}; choose another name, like {name}_detail.")
+    name: Any = item.get("name")
+    if wrong := _name_problem(name, variables=variables):
+        report("name", wrong)
     elif name in names:
         report("name", f"Field {names[name]} is already called {name!r}; names must differ.")
     else:
@@ -112,13 +114,33 @@ def _check_field(
     return CaseField(**{**settings, "options": options, "show_if": show_if})
 
 
+def _name_problem(name: Any, *, variables: bool) -> str:
+    if variables:
+        if isinstance(name, str) and VARIABLE.match(name):
+            return ""
+        return (
+            "Give a name of up to 100 letters, digits and underscores, beginning with a letter, "
+            f"like depthMm; not {name!r}."
+        )
+    if not isinstance(name, str) or len(name) > 40 or not NAME.match(name):
+        return f"Give a name of lowercase_words, up to 40 characters, like bin_type; not {name!r}."
+    if name in RESERVED_NAMES:
+        return f"Every case has a {name}; choose another name, like {name}_detail."
+    return ""
+
+
 def _check_settings(item: dict[str, Any], kind: str, report: Callable[[str, str], None]) -> None:
     for key, kinds in _ONLY_FOR.items():
         if key in item and kind not in kinds:
             report(key, f"{key} is only for {_listed(kinds, 'and')} fields; remove it.")
-    limit = item.get("max_length", 1)
-    if kind in MAX_LENGTHS and not (_is_whole(limit) and 1 <= limit <= LONGEST):
-        report("max_length", f"Give max_length as a whole number from 1 to {LONGEST:,}.")
+    if kind in MAX_LENGTHS:
+        lengths = {"min_length": 1, "max_length": MAX_LENGTHS[kind]} | item
+        wrong = [k for k in ("min_length", "max_length") if not _length(lengths[k])]
+        for key in wrong:
+            report(key, f"Give {key} as a whole number from 1 to {LONGEST:,}.")
+        if not wrong and lengths["min_length"] > lengths["max_length"]:
+            longest = lengths["max_length"]
+            report("min_length", f"Give a min_length of at most the max_length, {longest:,}.")
     bounds: list[int | float] = []
     for key in ("min", "max"):
         value = item.get(key)
@@ -135,6 +157,10 @@ def _check_settings(item: dict[str, Any], kind: str, report: Callable[[str, str]
         report("future", "A date cannot be both past and future; keep one.")
     if kind in CHOICE_TYPES:
         _check_options(item.get("options"), kind, report)
+
+
+def _length(value: Any) -> bool:
+    return _is_whole(value) and 1 <= value <= LONGEST
 
 
 def _check_options(options: Any, kind: str, report: Callable[[str, str], None]) -> None:

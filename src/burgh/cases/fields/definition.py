@@ -43,6 +43,9 @@ LONGEST = 100_000
 # Larger numbers would lose digits in JavaScript clients and as floats.
 LARGEST = 10**15
 NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+# A question asked by a step of a process: its name is a variable the process's expressions
+# read, so any identifier they may read (not one beginning with an underscore).
+VARIABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}\Z")
 POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})\Z")
 PHONE = re.compile(r"0[1-9][0-9]{8,9}\Z")
 _WHOLE = re.compile(r"[+-]?[0-9]+\Z")
@@ -58,6 +61,7 @@ _NO_ARTICLE = re.compile(
 _IMPERATIVE = re.compile(r"(describe|explain|tell|give|list|enter|provide|say|add|choose)\b", re.I)
 # Settings that belong to some types only.
 _ONLY_FOR = {
+    "min_length": ("text", "textarea"),
     "max_length": ("text", "textarea"),
     "min": ("number", "decimal"),
     "max": ("number", "decimal"),
@@ -105,6 +109,7 @@ class CaseField:
     page: int = 1
     show_if: Condition | None = None
     sensitive: bool = False
+    min_length: int | None = None
     max_length: int | None = None
     min: int | float | None = None
     max: int | float | None = None

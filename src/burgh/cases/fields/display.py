@@ -129,7 +129,7 @@ def _property(field: CaseField) -> dict[str, Any]:
     values = [option.value for option in field.options]
     if field.type in MAX_LENGTHS:
         limit = field.max_length or MAX_LENGTHS[field.type]
-        described.update(type="string", minLength=1, maxLength=limit)
+        described.update(type="string", minLength=field.min_length or 1, maxLength=limit)
     elif field.type in ("number", "decimal"):
         described["type"] = "integer" if field.type == "number" else "number"
         for keyword, bound in (("minimum", field.min), ("maximum", field.max)):

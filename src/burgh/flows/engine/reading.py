@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from burgh.flows.engine import expressions
+from burgh.flows.engine import expressions, forms
 from burgh.flows.engine.actions import ACTIONS
 from burgh.flows.engine.specs import SERIALIZER, BurghParser, action_of, camunda_tag, inputs_of
 
@@ -50,7 +50,6 @@ THROWN = {
     "service task",
 }
 DECISION_HIT_POLICIES = {"UNIQUE", "COLLECT"}
-FORM_FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
 # Camunda Modeler writes a timer's date or duration as ISO 8601 text, which runs as a string.
 ISO_8601 = re.compile(r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-][0-9:]+)?)?)$")
 
@@ -76,10 +75,6 @@ class ReadProcess:
     calls: tuple[str, ...]
     # The stages a case moves through, in order (flow nodes' `stage` property).
     stages: tuple[str, ...]
-    # The teams user tasks name (Candidate groups), with the task's id, for the deployer to check.
-    teams: tuple[tuple[str, str], ...]
-    # The webhooks call_webhook tasks name as a plain string, with the task's id, likewise.
-    webhooks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,13 +122,21 @@ SAFE_XML = etree.XMLParser(
 
 
 Lookup = Callable[[str, str], Deployed | None]
+# Of the teams ("team") or webhooks ("webhook") the files name, those that do not exist.
+Missing = Callable[[str, set[str]], set[str]]
 
 
-def read(files: Sequence[tuple[str, bytes]], lookup: Lookup = lambda kind, key: None) -> Reading:
+def read(
+    files: Sequence[tuple[str, bytes]],
+    lookup: Lookup = lambda kind, key: None,
+    missing: Missing = lambda kind, names: set(),
+) -> Reading:
     """Parse and check `files` (name, content); raise DefinitionError with every problem.
 
     A process may call another (a call activity) or a decision table deployed earlier:
-    `lookup(kind, key)` ("bpmn" or "dmn") gives that file, or None when there is none.
+    `lookup(kind, key)` ("bpmn" or "dmn") gives that file, or None when there is none. User
+    tasks name teams (Candidate groups) and `call_webhook` tasks webhooks: `missing(kind,
+    names)` gives those that do not exist.
     """
     if not files:
         raise DefinitionError([Problem("(none)", "-", "choose at least one BPMN or DMN file")])
@@ -150,6 +153,7 @@ def read(files: Sequence[tuple[str, bytes]], lookup: Lookup = lambda kind, key: 
         problems.append(Problem(name, "-", "two files have this name: rename one"))
     for tree in trees:
         (_check_bpmn if tree.kind == "bpmn" else _check_dmn)(tree.name, tree.root, problems)
+    problems += _unknown_names(trees, missing)
     deployed = _references(trees, lookup, problems)
     if problems:
         raise DefinitionError(problems)
@@ -306,14 +310,8 @@ def _check_bpmn(name: str, root: Any, problems: list[Problem]) -> None:
                     f"its due date {due!r} is not an ISO 8601 duration like P1D, PT24H or P1M",
                 )
         if local == "userTask":
-            for form_field in element.iter(camunda_tag("formField")):
-                kind = form_field.get("type") or ""
-                if kind not in FORM_FIELD_TYPES:
-                    refuse(
-                        element,
-                        f"its form field {form_field.get('id')!r} has the type {kind!r}"
-                        f": use one of {', '.join(sorted(FORM_FIELD_TYPES))}",
-                    )
+            for problem in forms.problems(forms.drawn_in_xml(element)):
+                refuse(element, problem)
 
 
 def _check_action(element: Any, refuse: Any, expression: Any) -> None:
@@ -468,8 +466,6 @@ def _specs(trees: list[Tree], deployed: list[Deployed]) -> Reading:
                     elements=sum(1 for _ in _flow_nodes(process)),
                     calls=tuple(sorted(subprocesses)),
                     stages=tuple(_stages(process)),
-                    teams=tuple(sorted(_teams(tree.root))),
-                    webhooks=tuple(sorted(_webhooks(process))),
                 )
             )
     except ValidationException as error:
@@ -526,9 +522,33 @@ def _stages(process: Any) -> list[str]:
     return list(dict.fromkeys(stage for stage in stages if stage))
 
 
-def _webhooks(process: Any) -> set[tuple[str, str]]:
+def _unknown_names(trees: list[Tree], missing: Missing) -> list[Problem]:
+    """The teams and webhooks the processes name that do not exist, each where it is named."""
+    named = sorted(
+        (tree.name, element, kind, name)
+        for tree in trees
+        if tree.kind == "bpmn"
+        for kind, found in (("team", _teams(tree.root)), ("webhook", _webhooks(tree.root)))
+        for name, element in found
+    )
+    absent: dict[str, set[str]] = {}
+    for kind in ("team", "webhook"):
+        names = {name for _, _, k, name in named if k == kind}
+        absent[kind] = missing(kind, names) if names else set()
+    reasons = {
+        "team": "its candidate group {!r} is not a team's slug",
+        "webhook": "it calls the webhook {!r}, which is not registered: ask IT",
+    }
+    return [
+        Problem(file, element, reasons[kind].format(name))
+        for file, element, kind, name in named
+        if name in absent[kind]
+    ]
+
+
+def _webhooks(root: Any) -> set[tuple[str, str]]:
     found = set()
-    for task in process.iter(f"{{{BPMN}}}serviceTask"):
+    for task in root.iter(f"{{{BPMN}}}serviceTask"):
         if action_of(task) != "call_webhook":
             continue
         try:

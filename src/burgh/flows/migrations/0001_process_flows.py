@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('task_id', models.UUIDField()),
                 ('element', models.CharField(max_length=200)),
                 ('name', models.CharField(max_length=300)),
-                ('form', models.JSONField(default=list, help_text="The form's fields, as the page shows them.")),
+                ('form', models.JSONField(default=list, help_text="The step's questions, as case-type field definitions.")),
                 ('due_at', models.DateTimeField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Done'), ('cancelled', 'No longer needed')], default='open', max_length=10)),
                 ('answers', models.JSONField(blank=True, default=dict)),

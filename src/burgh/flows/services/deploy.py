@@ -68,6 +68,13 @@ def _deployed(kind: str, key: str) -> Deployed | None:
     return None if found is None else Deployed(found.file_name, found.xml, kind)
 
 
+def _missing(kind: str, names: set[str]) -> set[str]:
+    if kind == "team":
+        return names - set(Team.objects.filter(slug__in=names).values_list("slug", flat=True))
+    registered = Webhook.objects.filter(name__in=names, active=True)
+    return names - set(registered.values_list("name", flat=True))
+
+
 def deploy_definitions(
     user: User | None, files: Sequence[tuple[str, bytes]], *, source: str
 ) -> DeployResult:
@@ -77,29 +84,9 @@ def deploy_definitions(
     if user is not None and not may_deploy(user):
         raise PermissionDeniedError("None of your roles lets you deploy process flows.")
     try:
-        reading = read(files, _deployed)
+        reading = read(files, _deployed, _missing)
     except DefinitionError as error:
         raise DeploymentRefusedError(error.problems) from error
-    named = {(slug, element, p.file) for p in reading.processes for slug, element in p.teams}
-    known = set(Team.objects.filter(slug__in={n[0] for n in named}).values_list("slug", flat=True))
-    unknown = [
-        Problem(file, element, f"its candidate group {slug!r} is not a team's slug")
-        for slug, element, file in sorted(named)
-        if slug not in known
-    ]
-    called = {(name, element, p.file) for p in reading.processes for name, element in p.webhooks}
-    registered = set(
-        Webhook.objects.filter(name__in={c[0] for c in called}, active=True).values_list(
-            "name", flat=True
-        )
-    )
-    unknown += [
-        Problem(file, element, f"it calls the webhook {name!r}, which is not registered: ask IT")
-        for name, element, file in sorted(called)
-        if name not in registered
-    ]
-    if unknown:
-        raise DeploymentRefusedError(unknown)
     with transaction.atomic():
         result = DeployResult(None)
         # (model, what was read, the columns only a process has) for each file's definition

@@ -9,7 +9,7 @@ expression that breaks) changes nothing it began: the process stops there, sayin
 why, for a team leader to see, and the case's own work goes on.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from burgh.cases import services as cases
 from burgh.cases.access import CASE
 from burgh.cases.calendar import SlaUnit, WorkingCalendar
+from burgh.cases.fields import CaseField, clean_data, display
 from burgh.cases.models import Case
 from burgh.cases.services.common import case_to_change
 from burgh.core import context, events
@@ -37,12 +38,11 @@ from burgh.core.errors import (
     StaleVersionError,
 )
 from burgh.flows import webhooks
-from burgh.flows.engine import runtime
+from burgh.flows.engine import forms, runtime
 from burgh.flows.engine.expressions import ExpressionError
 from burgh.flows.models import DecisionRecord, ProcessDefinition, ProcessInstance, ProcessTask
 from burgh.flows.services.decisions import in_words
 from burgh.flows.services.deploy import latest_process
-from burgh.flows.services.forms import clean_answers, describe_answers, form_of
 from burgh.identity import policy
 from burgh.identity.models import Team, User
 from burgh.identity.permissions import has_permission
@@ -212,13 +212,15 @@ class _Run:
         due_at = None
         if wanted.get("due"):
             due_at = timezone.now() + _duration(wanted["due"])
+        form, defaults = forms.form_of(spec)
         created = ProcessTask.objects.create(
             instance=self.instance,
             case=self.case,
             task_id=task.id,
             element=spec.bpmn_id,
             name=spec.bpmn_name or spec.bpmn_id,
-            form=form_of(spec),
+            form=form,
+            answers=defaults,
             team=team,
             owner=owner,
             due_at=due_at,
@@ -313,7 +315,8 @@ def complete_task(
             )
         if row.status != ProcessTask.Status.OPEN:
             raise ConflictError(f"This step is already {row.get_status_display().lower()}.")
-        cleaned = clean_answers(row.form, answers)
+        questions = forms.questions_of(row.form)
+        cleaned = _answers(questions, answers)
         instance = _lock(row.instance_id)
         if instance.status != ProcessInstance.Status.RUNNING:
             raise ConflictError(
@@ -327,19 +330,35 @@ def complete_task(
             raise ConflictError("The process has moved on from this step.")
 
         def finish(workflow: Any) -> None:
-            task.data.update(cleaned)
+            # Every question is a variable of the process; one left blank is None.
+            task.data.update({question.name: cleaned.get(question.name) for question in questions})
             task.run()
 
         row.status, row.answers = ProcessTask.Status.DONE, runtime.plain(cleaned)
         row.completed_by, row.completed_at = by, timezone.now()
         row.version += 1
         row.save()
-        said = describe_answers(row.form, cleaned)
+        said = "; ".join(f"{label}: {value}" for label, value in display(questions, cleaned))
         cases.record_process_step(
             instance.case_id, f"Done: {row.name}" + (f" ({said})" if said else ""), by=by
         )
         run.advance(workflow, before=finish)
     return row
+
+
+def _answers(questions: Sequence[CaseField], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as the step's questions keep them, or every problem, each at its answer."""
+    try:
+        return clean_data(questions, given)
+    except InvalidInputError as refused:
+        errors = [
+            {**error, "pointer": "#/" + error["pointer"].removeprefix("#/data/")}
+            for error in refused.errors
+        ]
+        plural = "s" if len(errors) != 1 else ""
+        raise InvalidInputError(
+            f"{len(errors)} answer{plural} need changing.", errors=errors
+        ) from None
 
 
 def _event(kind: str, name: str, payload: Mapping[str, Any]) -> Any:
