@@ -37,8 +37,8 @@ KINDS = {
 # A constraint with a number, as the question's setting.
 SIZES = {"min": "min", "max": "max", "minlength": "min_length", "maxlength": "max_length"}
 CONSTRAINTS = ("required", *SIZES)
-# A question's setting as the modeller names it, for the deployer.
-MODELLER_WORDS = {setting: constraint for constraint, setting in SIZES.items()}
+# The questions' settings whose names differ from the modeller's constraints.
+MODELLER_WORDS = {"min_length": "minlength", "max_length": "maxlength"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ def questions_of(form: list[dict[str, Any]]) -> tuple[CaseField, ...]:
 
 
 def definitions(drawn: Iterable[Drawn]) -> list[dict[str, Any]]:
+    """The fields as `cases.fields` definitions, as they are drawn (checked by `problems`)."""
     found = []
     for field in drawn:
         rules = dict(field.constraints)
