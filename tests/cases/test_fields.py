@@ -733,6 +733,16 @@ def test_each_question_is_drawn_as_its_govuk_component():
     assert '<div class="govuk-date-input" id="seen_on">' in html
     assert 'name="seen_on_day"' in html
     assert "govuk-form-group--error" not in html
+    # None of these must be answered: each says so, as GOV.UK marks optional questions.
+    assert '<label class="govuk-label" for="count">Number of bins (optional)</label>' in html
+    assert ">Date you saw it (optional)</legend>" in html
+
+
+def test_a_question_that_must_be_answered_is_not_marked():
+    html = render(form_class(check_definition(one({"required": True})), 1)())
+
+    assert '<label class="govuk-label" for="answer">Answer</label>' in html
+    assert "optional" not in html
 
 
 def test_an_error_and_hint_are_tied_to_their_question():

@@ -218,7 +218,8 @@ def initial(fields: Sequence[CaseField], data: Mapping[str, Any]) -> dict[str, A
 def _form_field(case_field: CaseField) -> forms.Field:
     kind = case_field.type
     common: dict[str, Any] = {
-        "label": case_field.label,
+        # GOV.UK marks the questions that may be left blank, not the ones that must be answered.
+        "label": case_field.label + ("" if case_field.required else " (optional)"),
         "help_text": case_field.hint,
         "required": case_field.required,
         "error_messages": {
