@@ -36,6 +36,31 @@ def council(analyst):
     return setting
 
 
+def _process(key: str, body: str, *, before: str = "") -> str:
+    """A BPMN file of one process as a modeller saves it: `body` its elements, `before` what
+    the definitions declare ahead of it (messages)."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">'
+        f'{before}<bpmn:process id="{key}" isExecutable="true">{body}</bpmn:process>'
+        "</bpmn:definitions>"
+    )
+
+
+def _action(element: str, topic: str, **inputs: str) -> str:
+    """A service task running one of Burgh's actions with `inputs` (expressions)."""
+    given = "".join(
+        f'<camunda:inputParameter name="{name}">{text}</camunda:inputParameter>'
+        for name, text in inputs.items()
+    )
+    return (
+        f'<bpmn:serviceTask id="{element}" camunda:type="external" camunda:topic="{topic}">'
+        f"<bpmn:extensionElements><camunda:inputOutput>{given}</camunda:inputOutput>"
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+    )
+
+
 def _open(case, name=None):
     steps = ProcessTask.objects.filter(case=case, status="open")
     return [s for s in steps if name is None or s.name == name]
@@ -210,19 +235,12 @@ class TestFromOutside:
         self, council, analyst, django_capture_on_commit_callbacks
     ):
         waiting = TestAssessment()._past_the_views(council, 1_000)
-        sender = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-            'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">'
-            '<bpmn:process id="sender" isExecutable="true"><bpmn:startEvent id="s" />'
-            '<bpmn:serviceTask id="tell" camunda:type="external" camunda:topic="message_case">'
-            "<bpmn:extensionElements><camunda:inputOutput>"
-            f'<camunda:inputParameter name="case">"{waiting.reference}"</camunda:inputParameter>'
-            '<camunda:inputParameter name="name">"reply"</camunda:inputParameter>'
-            "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
-            '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="tell" />'
-            '<bpmn:sequenceFlow id="b" sourceRef="tell" targetRef="e" /></bpmn:process>'
-            "</bpmn:definitions>"
+        sender = _process(
+            "sender",
+            '<bpmn:startEvent id="s" />'
+            + _action("tell", "message_case", case=f'"{waiting.reference}"', name='"reply"')
+            + '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="tell" />'
+            '<bpmn:sequenceFlow id="b" sourceRef="tell" targetRef="e" />',
         )
         services.deploy_definitions(analyst, [("sender.bpmn", sender.encode())], source="page")
         cases.save_case_type(
@@ -245,21 +263,15 @@ def test_the_workers_sweep_fires_process_timers(council):
 
 
 def test_a_message_taken_by_a_failing_step_is_handed_again_when_set_going(council, analyst):
-    waiting = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">'
-        '<bpmn:message id="m" name="police_reply" /><bpmn:process id="wait_reply" '
-        'isExecutable="true"><bpmn:startEvent id="s" /><bpmn:intermediateCatchEvent id="reply">'
+    waiting = _process(
+        "wait_reply",
+        '<bpmn:startEvent id="s" /><bpmn:intermediateCatchEvent id="reply">'
         '<bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>'
-        '<bpmn:serviceTask id="investigate" camunda:type="external" camunda:topic="set_status">'
-        "<bpmn:extensionElements><camunda:inputOutput>"
-        '<camunda:inputParameter name="status">"investigation"</camunda:inputParameter>'
-        "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
-        '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="reply" />'
+        + _action("investigate", "set_status", status='"investigation"')
+        + '<bpmn:endEvent id="e" /><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="reply" />'
         '<bpmn:sequenceFlow id="b" sourceRef="reply" targetRef="investigate" />'
-        '<bpmn:sequenceFlow id="c" sourceRef="investigate" targetRef="e" />'
-        "</bpmn:process></bpmn:definitions>"
+        '<bpmn:sequenceFlow id="c" sourceRef="investigate" targetRef="e" />',
+        before='<bpmn:message id="m" name="police_reply" />',
     )
     services.deploy_definitions(analyst, [("reply.bpmn", waiting.encode())], source="page")
     cases.save_case_type(

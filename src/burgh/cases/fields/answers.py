@@ -35,16 +35,19 @@ from burgh.core.errors import InvalidInputError
 # Answers
 
 
-def clean_data(fields: Sequence[CaseField], raw: Mapping[str, Any]) -> dict[str, Any]:
+def clean_data(
+    fields: Sequence[CaseField], raw: Mapping[str, Any], *, at: str = "#/data/"
+) -> dict[str, Any]:
     """The answers for a case's `data`, normalised, or InvalidInputError naming every problem.
 
     Takes JSON values, or strings as a form sends them ("2026-11-30", "12"). Answers to
-    questions that do not apply (show_if) are dropped; unknown names are refused.
+    questions that do not apply (show_if) are dropped; unknown names are refused. Each problem
+    points at its answer under `at` (a case's answers are its `data`).
     """
     known = sorted(field.name for field in fields)
     problems = [
         _problem(
-            f"#/data/{_escape(str(key))}",
+            f"{at}{_escape(str(key))}",
             f"There is no question {key!r}; use {_listed(known, 'or')}",
         )
         for key in raw
@@ -57,12 +60,12 @@ def clean_data(fields: Sequence[CaseField], raw: Mapping[str, Any]) -> dict[str,
         try:
             answer = clean_value(field, raw.get(field.name))
         except AnswerError as error:
-            problems.append(_problem(f"#/data/{field.name}", str(error)))
+            problems.append(_problem(f"{at}{field.name}", str(error)))
             continue
         if answer is not None:
             data[field.name] = answer
         elif field.required:
-            problems.append(_problem(f"#/data/{field.name}", missing_message(field)))
+            problems.append(_problem(f"{at}{field.name}", missing_message(field)))
     if problems:
         raise InvalidInputError(DATA_DETAIL, errors=problems)
     return data

@@ -349,15 +349,12 @@ def complete_task(
 def _answers(questions: Sequence[CaseField], given: Mapping[str, Any]) -> dict[str, Any]:
     """The answers as the step's questions keep them, or every problem, each at its answer."""
     try:
-        return clean_data(questions, given)
+        return clean_data(questions, given, at="#/")
     except InvalidInputError as refused:
-        errors = [
-            {**error, "pointer": "#/" + error["pointer"].removeprefix("#/data/")}
-            for error in refused.errors
-        ]
-        plural = "s" if len(errors) != 1 else ""
+        count = len(refused.errors)
+        plural = "s" if count != 1 else ""
         raise InvalidInputError(
-            f"{len(errors)} answer{plural} need changing.", errors=errors
+            f"{count} answer{plural} need changing.", errors=refused.errors
         ) from None
 
 
