@@ -145,6 +145,24 @@ def test_a_stopped_process_goes_on_once_mended_keeping_the_workers_answers(roads
     assert ProcessTask.objects.filter(case=case).count() == 1
 
 
+def test_a_step_done_again_gives_the_process_its_blank_answers_as_none(roads, analyst):
+    from burgh.flows.services import migration
+
+    deploy_broken_pothole(analyst)
+    case = report(roads)
+    step = ProcessTask.objects.get(case=case)
+    # How bad it is, left blank: the gateway reads it as None and the works order fails.
+    services.complete_task(roads.inspector, step.pk, {"depth_mm": "45"})
+    assert ProcessInstance.objects.get(case=case).failure.startswith("order: ")
+    services.deploy_definitions(analyst, [file("pothole.bpmn")], source="page")
+    migration.migrate(analyst, "pothole", 2, 3)
+    # Done again on version 3, the step passes the gateway as it did the first time (the
+    # severity still None, not missing) and stops at the order, whose title needs it.
+    instance = ProcessInstance.objects.get(case=case)
+    assert (instance.status, instance.definition.number) == ("failed", 3)
+    assert instance.failure.startswith("order: ")
+
+
 def test_a_leader_sets_a_stopped_process_going_again_from_the_case_page(roads):
     from tests.clients import page_client
 

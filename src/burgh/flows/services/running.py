@@ -330,8 +330,7 @@ def complete_task(
             raise ConflictError("The process has moved on from this step.")
 
         def finish(workflow: Any) -> None:
-            # Every question is a variable of the process; one left blank is None.
-            task.data.update({question.name: cleaned.get(question.name) for question in questions})
+            task.data.update(_variables(questions, cleaned))
             task.run()
 
         row.status, row.answers = ProcessTask.Status.DONE, runtime.plain(cleaned)
@@ -344,6 +343,11 @@ def complete_task(
         )
         run.advance(workflow, before=finish)
     return row
+
+
+def _variables(questions: Sequence[CaseField], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A step's answers as the process reads them: every question a variable, None if blank."""
+    return {question.name: answers.get(question.name) for question in questions}
 
 
 def _answers(questions: Sequence[CaseField], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -584,7 +588,7 @@ def retry(by: User, instance_id: Any) -> ProcessInstance:
             run.advance(runtime.start(instance.definition, run.engine, _case_data(instance.case)))
             return instance
         done = {
-            row.task_id: row.answers
+            row.task_id: _variables(forms.questions_of(row.form), row.answers)
             for row in ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.DONE)
         }
 
